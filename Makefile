@@ -1,0 +1,36 @@
+# argmap: `make build` builds the map of data/raw; `make test` runs the tests.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup build test lint bench fuzz clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found (argmap needs Python 3.11+; set PYTHON=...)" >&2; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev,model]'
+	@touch $(STAMP)
+
+build: setup
+	$(BIN)/argmap build data/raw --out data/claims
+
+test: setup
+	$(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy src/argmap
+
+bench: setup
+	$(BIN)/python bench/run.py
+
+fuzz: setup
+	ARGMAP_FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest -q tests/test_properties.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

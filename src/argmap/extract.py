@@ -1,0 +1,600 @@
+"""Extract: sentences -> claims about elite factions.
+
+The extractor is rules all the way down, in four steps:
+
+1. **Prefilter.** The faction lexicon and the anaphora rules are matched on
+   the tokenizer's output alone; only sentences with a faction term (or a
+   pronoun right after one) are parsed, so the tagger and parser never run on
+   the rest of the article.
+2. **Mentions.** On the parsed sentence the strict rules (with POS and
+   dependency constraints) find faction mentions. A pronoun or a definite
+   description (``they``, ``these agencies``) takes the factions of the
+   sentence before. Mentions only in a background clause (a cause or a time:
+   ``due to ...``, ``because ...``) are dropped, as the guidelines ask.
+3. **Scope.** Which clauses speak about the faction: the clause of each
+   mention, the clauses that govern it, its relative clauses, and a clause
+   after ``but``. Cues outside that scope (an ``although`` clause, a relative
+   clause about something else) do not count.
+4. **Labels.** Stance cues in scope, with negation and reversal (``resisted
+   coups`` is loyal), patient roles (``those ousted`` is targeted) and the
+   clause after ``but`` deciding; hedges in scope; the source from a reporting
+   verb, ``according to``, or a quotation that runs on over paragraphs.
+
+Every decision records the ids of the rules that made it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Token
+
+from argmap.models import Block, Claim, Mention, Sentence
+from argmap.rules import Match, RuleSet, longest
+
+CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj", "pcomp"}
+SUBORDINATE = {"relcl", "acl", "advcl", "csubj", "pcomp"}
+BACKGROUND_MARKS = {"because", "since", "when", "whenever", "after", "before", "until", "once"}
+BACKGROUND_PREPS = {"due", "owing", "because", "thanks"}
+CONCESSIVE_MARKS = {"although", "though", "if", "unless", "despite", "whereas", "even"}
+CONTRAST_CC = {"but", "yet", "however", "still", "though"}
+CAUSATIVE = {"lead", "cause", "drive", "push", "spur", "fuel", "prompt", "force", "trigger", "provoke"}
+PATIENT_DEPS = {"dobj", "nsubjpass", "pobj", "attr", "oprd"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "expl", "csubj"}
+REGIME_WORDS = {"putin", "him", "president", "kremlin", "regime", "leadership", "leader"}
+_QUESTION = re.compile(r"\?[\"'”’)\]]*$")
+_NAME = re.compile(r"\b([A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+)+)")
+_OPEN_QUOTES = "“\"«"
+_CLOSE_QUOTES = "”\"»"
+
+
+@dataclass
+class Found:
+    """A labelled cue in a parsed sentence."""
+
+    rule: str
+    label: str
+    tokens: list[Token]
+
+    @property
+    def head(self) -> Token:
+        return self.tokens[-1] if len(self.tokens) > 1 else self.tokens[0]
+
+    @property
+    def text(self) -> str:
+        doc = self.tokens[0].doc
+        return doc[self.tokens[0].i : self.tokens[-1].i + 1].text
+
+
+@dataclass
+class Draft:
+    """A claim being built from one sentence (or one part of it)."""
+
+    start: int
+    end: int
+    mentions: list[tuple[Token, Token, str, str]] = field(default_factory=list)
+
+
+class Extractor:
+    """Finds claims in a document's sentences with the rules in force.
+
+    Args:
+        nlp: the spaCy pipeline (tokenizer, tagger, parser, lemmatizer).
+        rules: the rules in force.
+    """
+
+    def __init__(self, nlp: Language, rules: RuleSet) -> None:
+        self.nlp = nlp
+        self.rules = rules
+        self.loose_factions = rules.matcher(nlp, "faction", loose=True)
+        self.loose_anaphora = rules.matcher(nlp, "anaphor", loose=True)
+        self.factions = rules.matcher(nlp, "faction")
+        self.anaphora = rules.matcher(nlp, "anaphor")
+        self.stance = rules.matcher(nlp, "stance", "pseudo", "reverse", "external")
+        self.hedges = rules.matcher(nlp, "hedge", "pseudo")
+        self.reporting = rules.matcher(nlp, "reporting")
+        self.negators = {x.lower() for r in rules.of("negation") for x in r.lemmas + r.terms}
+        self.order = {label: i for i, label in enumerate(rules.factions)}
+
+    # -- step 1: which sentences to parse -------------------------------------------------
+
+    def candidates(self, sentences: Sequence[Sentence]) -> list[bool]:
+        """Which sentences may hold a claim (a faction term, or a pronoun right after one)."""
+        flags: list[bool] = []
+        previous = False
+        for doc in self.nlp.tokenizer.pipe(s.text for s in sentences):
+            has_term = bool(self.loose_factions(doc))
+            flag = has_term or (previous and bool(self.loose_anaphora(doc)))
+            flags.append(flag)
+            previous = flag
+        return flags
+
+    # -- the whole document ---------------------------------------------------------------
+
+    def extract(
+        self, doc_id: str, text: str, blocks: Sequence[Block], sentences: Sequence[Sentence]
+    ) -> list[Claim]:
+        """All claims of one document, in text order.
+
+        Args:
+            doc_id: the document id (part of every claim id).
+            text: the document text (offsets refer to it).
+            blocks: its blocks, for paragraph structure (quotations).
+            sentences: its sentences.
+        """
+        flags = self.candidates(sentences)
+        wanted = [s for s, flag in zip(sentences, flags, strict=True) if flag]
+        parsed = dict(zip((s.index for s in wanted), self.nlp.pipe(s.text for s in wanted), strict=True))
+        speakers = quote_speakers(sentences, blocks)
+        claims: list[Claim] = []
+        antecedent: list[tuple[str, str]] = []
+        for sentence in sentences:
+            doc = parsed.get(sentence.index)
+            if doc is None:
+                antecedent = []
+                continue
+            mentions = self.mentions(doc, antecedent)
+            antecedent = self.antecedent(doc, mentions)
+            if not mentions or _QUESTION.search(sentence.text) or not _is_clause(doc):
+                continue
+            for draft in self.split(doc, mentions):
+                claims.append(self.label(doc_id, text, sentence, doc, draft, speakers, sentences))
+        return claims
+
+    # -- step 2: mentions ---------------------------------------------------------------
+
+    def mentions(
+        self, doc: Doc, antecedent: list[tuple[str, str]]
+    ) -> list[tuple[Token, Token, str, str]]:
+        """Faction mentions as (first token, last token, faction, rule id)."""
+        found = self.factions(doc)
+        kept = longest(found)
+        spans = {(m.start, m.end) for m in kept}
+        out = []
+        for m in found:
+            if (m.start, m.end) in spans:
+                out.append((doc[m.start], doc[m.end - 1], m.rule.label, m.rule.id))
+        out = _dedupe(out)
+        if not out and antecedent:
+            for m in longest(self.anaphora(doc)):
+                token = doc[m.end - 1]
+                if m.rule.deps and token.dep_ not in m.rule.deps:
+                    continue
+                for faction, _rule in antecedent:
+                    out.append((doc[m.start], token, faction, m.rule.id))
+            out = _dedupe(out)
+        return self._drop_background(out)
+
+    def _drop_background(
+        self, mentions: list[tuple[Token, Token, str, str]]
+    ) -> list[tuple[Token, Token, str, str]]:
+        kept = [m for m in mentions if not _in_background(m[1])]
+        factions = {m[2] for m in kept}
+        if len(factions) > 1:
+            # A faction only inside the subject of a causative verb is the cause, not the topic.
+            causes = [m for m in kept if _causative_subject(m[1]) is not None]
+            others = {m[2] for m in kept if m not in causes}
+            if causes and others:
+                kept = [m for m in kept if m not in causes or m[2] in others]
+        return kept
+
+    def antecedent(
+        self, doc: Doc, mentions: list[tuple[Token, Token, str, str]]
+    ) -> list[tuple[str, str]]:
+        """Factions a pronoun in the next sentence refers to: the last mention and its list."""
+        if not mentions:
+            return []
+        ordered = sorted(mentions, key=lambda m: m[0].i)
+        group = [ordered[-1]]
+        for m in reversed(ordered[:-1]):
+            gap = doc[m[1].i + 1 : group[0][0].i]
+            if len(gap) > 4 or not all(
+                t.is_punct or t.lower_ in {"and", "or", "nor", "the", "as", "well"} or t.pos_ in {"ADJ", "PROPN", "DET"}
+                for t in gap
+            ):
+                break
+            group.insert(0, m)
+        return [(m[2], m[3]) for m in group]
+
+    # -- step 3: claim units ------------------------------------------------------------
+
+    def split(self, doc: Doc, mentions: list[tuple[Token, Token, str, str]]) -> list[Draft]:
+        """One draft per sentence, or one per part where parts say opposite things.
+
+        A sentence is split where two mentions each carry a relative clause with
+        opposite stance (``hardliners who will defend ... and softliners who doubt``).
+        """
+        whole = Draft(0, len(doc), list(mentions))
+        with_relcl = []
+        for m in sorted(mentions, key=lambda m: m[0].i):
+            rel = [c for c in m[1].children if c.dep_ in {"relcl", "acl"}]
+            if rel:
+                label = self._decide(self._cues(doc, list(rel[0].subtree)), m)[0]
+                if label != "neutral":
+                    with_relcl.append((m, label))
+        for (m1, s1), (m2, s2) in zip(with_relcl, with_relcl[1:], strict=False):
+            if s1 != s2 and m1[1].i < m2[0].i:
+                cut = m2[1].left_edge.i
+                end1 = cut
+                while end1 > 0 and (doc[end1 - 1].is_punct or doc[end1 - 1].dep_ == "cc"):
+                    end1 -= 1
+                first = Draft(0, end1, [m for m in mentions if m[1].i < cut])
+                second = Draft(cut, len(doc), [m for m in mentions if m[1].i >= cut])
+                if first.mentions and second.mentions:
+                    return [first, second]
+        return [whole]
+
+    # -- step 4: labels -----------------------------------------------------------------
+
+    def label(
+        self,
+        doc_id: str,
+        text: str,
+        sentence: Sentence,
+        doc: Doc,
+        draft: Draft,
+        speakers: dict[int, str],
+        sentences: Sequence[Sentence],
+    ) -> Claim:
+        """Turn a draft into a validated claim."""
+        span = doc[draft.start : draft.end]
+        start = sentence.start + span.start_char
+        end = sentence.start + span.end_char
+        scope, core = _scope(doc, draft.mentions, span.start, span.end)
+        cues = [c for c in self._cues(doc, [t for t in span if t.i in scope]) if c.label != "neutral"]
+        stance, stance_cues = self._decide_scoped(doc, cues, draft.mentions, core)
+        hedges = self._hedges(doc, scope, span.start, span.end)
+        source, source_rule = self._source(doc, scope, sentence, speakers, sentences)
+        mentions = []
+        for first, last, faction, rule in sorted(draft.mentions, key=lambda m: (m[0].i, self.order.get(m[2], 99))):
+            m_start = sentence.start + first.idx
+            m_end = sentence.start + last.idx + len(last.text)
+            mentions.append(
+                Mention(start=m_start, end=m_end, text=text[m_start:m_end], faction=faction, rule=rule)
+            )
+        factions = sorted({m.faction for m in mentions}, key=lambda f: self.order.get(f, 99))
+        rules = sorted({m.rule for m in mentions} | {c.rule for c in stance_cues} | {h.rule for h in hedges})
+        if source_rule:
+            rules.append(source_rule)
+        return Claim(
+            id=f"{doc_id}:{start}-{end}",
+            doc_id=doc_id,
+            start=start,
+            end=end,
+            text=text[start:end],
+            factions=factions,
+            mentions=mentions,
+            stance=stance,  # type: ignore[arg-type]
+            certainty="hedged" if hedges else "asserted",
+            cues=[c.text for c in stance_cues] + [h.text for h in hedges],
+            source=source,
+            rules=rules,
+            sentence=sentence.index,
+        )
+
+    def _cues(self, doc: Doc, tokens: Iterable[Token]) -> list[Found]:
+        """Stance cues among ``tokens`` with negation, reversal and pseudo-cues applied."""
+        allowed = {t.i for t in tokens}
+        matches = self.stance(doc)
+        blocked = {i for m in matches if m.rule.type == "pseudo" for i in range(m.start, m.end)}
+        external = any(m.rule.type == "external" for m in matches if m.start in allowed)
+        reversers = [m for m in matches if m.rule.type == "reverse"]
+        found: list[Found] = []
+        for m in longest(x for x in matches if x.rule.type == "stance"):
+            if m.start not in allowed or blocked.intersection(range(m.start, m.end)):
+                continue
+            tokens_ = list(doc[m.start : m.end])
+            found.append(Found(m.rule.id, m.rule.label, tokens_))
+        loyal_verbs = [f for f in found if f.label == "loyal"]
+        disloyal = [f for f in found if f.label == "disloyal"]
+        for f in found:
+            head = f.head
+            rule = self.rules.by_id(f.rule)
+            if rule is not None and rule.patient and _is_patient(head):
+                f.label = rule.patient
+            if f.label == "disloyal":
+                for r in reversers:
+                    if head in doc[r.start].subtree and head.i != r.start:
+                        f.label, f.rule = "loyal", f"{f.rule}+{r.rule.id}"
+            if f in loyal_verbs and any(d.head in f.head.subtree and d is not f for d in disloyal):
+                f.label = "disloyal"
+            if _negated(head, self.negators, skip={t.i for t in f.tokens}):
+                f.label = {"loyal": "disloyal", "disloyal": "loyal"}.get(f.label, "neutral")
+                f.rule += "+negation"
+            if f.label == "targeted" and external:
+                f.label, f.rule = "neutral", f.rule + "+external-actor"
+        return found
+
+    def _decide(self, cues: list[Found], mention: tuple[Token, Token, str, str]) -> tuple[str, list[Found]]:
+        votes = Counter(c.label for c in cues if c.label != "neutral")
+        if not votes:
+            return "neutral", []
+        best = max(votes.items(), key=lambda kv: (kv[1], -min(abs(c.head.i - mention[1].i) for c in cues if c.label == kv[0])))[0]
+        return best, [c for c in cues if c.label == best]
+
+    def _decide_scoped(
+        self,
+        doc: Doc,
+        cues: list[Found],
+        mentions: list[tuple[Token, Token, str, str]],
+        core: dict[str, set[int]],
+    ) -> tuple[str, list[Found]]:
+        """The stance: the clause after ``but`` first, then the mention's own clauses, then the rest."""
+        if not cues:
+            return "neutral", []
+        anchor = mentions[0]
+        for tier in ("contrast", "own", "governing"):
+            picked = [c for c in cues if c.head.i in core[tier]]
+            if picked:
+                return self._decide(picked, anchor)
+        return self._decide(cues, anchor)
+
+    def _hedges(self, doc: Doc, scope: set[int], lo: int, hi: int) -> list[Found]:
+        matches = self.hedges(doc)
+        blocked = {i for m in matches if m.rule.type == "pseudo" for i in range(m.start, m.end)}
+        found = []
+        for m in longest(x for x in matches if x.rule.type == "hedge"):
+            if not lo <= m.start < hi or blocked.intersection(range(m.start, m.end)):
+                continue
+            if m.rule.requires:
+                token = doc[m.start]
+                if not _conditional_prediction(token, m.rule.requires, scope):
+                    continue
+            elif not any(i in scope for i in range(m.start, m.end)):
+                continue
+            found.append(Found(m.rule.id, m.rule.label, list(doc[m.start : m.end])))
+        return found
+
+    def _source(
+        self,
+        doc: Doc,
+        scope: set[int],
+        sentence: Sentence,
+        speakers: dict[int, str],
+        sentences: Sequence[Sentence],
+    ) -> tuple[str | None, str | None]:
+        quoted = speakers.get(sentence.index)
+        for m in self.reporting(doc):
+            token = doc[m.start]
+            if m.rule.label == "according":
+                objs = [t for t in doc[m.end - 1].children if t.dep_ == "pobj"]
+                if objs and token.i in scope | {t.i for t in doc}:
+                    return _name(objs[0]), m.rule.id
+                continue
+            if m.rule.label != "speech" or token.pos_ not in {"VERB", "AUX"}:
+                continue
+            governs = token.i in scope or token.dep_ == "ROOT" or (
+                token.dep_ in {"parataxis", "ccomp", "advcl", "conj"} and token.head.dep_ == "ROOT"
+                and any(c.dep_ in {"nsubj"} and c.i > token.i for c in token.children)
+            )
+            if not governs:
+                continue
+            subjects = [c for c in token.children if c.dep_ in {"nsubj"}]
+            if not subjects:
+                continue
+            subject = subjects[0]
+            low = subject.lower_
+            if low in {"it", "there", "this", "that", "which", "who"}:
+                continue
+            if low in {"i", "we"}:
+                if quoted:
+                    return quoted, "source.quotation"
+                continue
+            if low in {"he", "she"}:
+                who = quoted or _last_name(sentences, sentence.index)
+                if who:
+                    return who, m.rule.id
+                continue
+            return _name(subject), m.rule.id
+        if quoted:
+            return quoted, "source.quotation"
+        return None, None
+
+
+# -- helpers on the parse -----------------------------------------------------------------
+
+
+def _dedupe(mentions: list[tuple[Token, Token, str, str]]) -> list[tuple[Token, Token, str, str]]:
+    seen: set[tuple[int, int, str]] = set()
+    out = []
+    for m in mentions:
+        key = (m[0].i, m[1].i, m[2])
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+def _is_clause(doc: Doc) -> bool:
+    """A sentence with a finite verb or copula at its root (not a caption fragment)."""
+    return any(t.dep_ == "ROOT" and (t.pos_ in {"VERB", "AUX"} or any(c.dep_ in SUBJECT_DEPS for c in t.children)) for t in doc)
+
+
+def _clause_head(token: Token) -> Token:
+    t = token
+    while t.dep_ not in CLAUSE_DEPS or (t.dep_ == "conj" and t.pos_ not in {"VERB", "AUX"}):
+        if t.head.i == t.i:
+            return t
+        t = t.head
+    return t
+
+
+def _ancestor_clauses(clause: Token) -> list[Token]:
+    out = [clause]
+    t = clause
+    while t.head.i != t.i:
+        t = _clause_head(t.head)
+        out.append(t)
+    return out
+
+
+def _in_background(token: Token) -> bool:
+    """Inside a 'because' or 'when' clause, or a 'due to' phrase."""
+    for anc in [token, *token.ancestors]:
+        if anc.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in anc.children):
+            return True
+        if anc.dep_ == "prep" and anc.lower_ in BACKGROUND_PREPS:
+            return True
+        if anc.dep_ == "ROOT":
+            break
+    return False
+
+
+def _causative_subject(token: Token) -> Token | None:
+    for anc in token.ancestors:
+        if anc.dep_ in {"nsubj", "csubj"} and anc.head.lemma_ in CAUSATIVE:
+            return anc.head
+    return None
+
+
+def _is_patient(head: Token) -> bool:
+    """The cue word is done to the faction: passive, a participle modifier, or 'those ousted'."""
+    if any(c.dep_ in {"auxpass", "nsubjpass"} for c in head.children):
+        return True
+    if head.dep_ in {"acl", "amod"} and head.tag_ == "VBN":
+        return True
+    return head.dep_ in {"pobj", "dobj"} and head.pos_ == "NOUN" and head.head.lemma_ in {"under", "face"}
+
+
+def _negated(head: Token, negators: set[str], *, skip: set[int]) -> bool:
+    """An odd number of negations in the cue's clause (not, never, neither ... nor, no)."""
+    count = 0
+    t = head
+    path = [t]
+    while t.dep_ not in CLAUSE_DEPS and t.head.i != t.i:
+        t = t.head
+        path.append(t)
+    for node in path:
+        for c in node.children:
+            if c.i in skip:
+                continue
+            if c.dep_ == "neg" or (c.dep_ in {"det", "advmod", "preconj"} and c.lower_ in negators):
+                count += 1
+            if c.dep_ in {"nsubj", "nsubjpass"}:
+                if any(g.dep_ in {"preconj", "det"} and g.lower_ in {"neither", "no", "none"} for g in c.children):
+                    count += 1
+                elif c.lower_ in {"none", "nobody", "neither", "nothing"}:
+                    count += 1
+    return count % 2 == 1
+
+
+def _conditional_prediction(token: Token, modal: str, scope: set[int]) -> bool:
+    """'If X, they will ...': a 'will' clause in scope with an 'if' clause attached."""
+    clause = token.head.head if token.dep_ == "mark" else None
+    if clause is None or token.head.dep_ != "advcl":
+        return False
+    return clause.i in scope and any(c.lower_ == modal and c.dep_ == "aux" for c in clause.children)
+
+
+def _scope(
+    doc: Doc, mentions: list[tuple[Token, Token, str, str]], lo: int, hi: int
+) -> tuple[set[int], dict[str, set[int]]]:
+    """Token indices that speak about the mentioned factions, and the tiers that decide stance."""
+    own: set[Token] = set()
+    governing: set[Token] = set()
+    contrast: set[Token] = set()
+    rel_tokens: set[int] = set()
+    for _first, last, _faction, _rule in mentions:
+        clause = _clause_head(last)
+        while clause.dep_ in SUBORDINATE and clause.head.i != clause.i and last not in _rel_children(clause.head):
+            clause = _clause_head(clause.head)
+        own.add(clause)
+        for c in last.children:
+            if c.dep_ in {"relcl", "acl"}:
+                rel_tokens.update(t.i for t in c.subtree)
+        for conj in last.conjuncts:
+            for c in conj.children:
+                if c.dep_ in {"relcl", "acl"}:
+                    rel_tokens.update(t.i for t in c.subtree)
+        governing.update(_ancestor_clauses(clause)[1:])
+    # Coordinated clauses: those sharing the subject, and those after 'but' (which decide).
+    for clause in list(own | governing):
+        for c in clause.children:
+            if c.dep_ != "conj" or c.pos_ not in {"VERB", "AUX"}:
+                continue
+            cc = {x.lower_ for x in c.children if x.dep_ == "cc"} | {
+                x.lower_ for x in clause.children if x.dep_ == "cc" and x.i < c.i
+            }
+            own_subject = [x for x in c.children if x.dep_ in SUBJECT_DEPS]
+            if cc & CONTRAST_CC:
+                contrast.add(c)
+            elif not own_subject:
+                own.add(c)
+    clauses = own | governing | contrast
+    scope = {t.i for t in doc[lo:hi] if _clause_head(t) in clauses} | rel_tokens
+    scope = {i for i in scope if lo <= i < hi}
+    core = {
+        "contrast": {t.i for t in doc[lo:hi] if _clause_head(t) in contrast},
+        "own": {t.i for t in doc[lo:hi] if _clause_head(t) in own} | rel_tokens,
+        "governing": {t.i for t in doc[lo:hi] if _clause_head(t) in governing},
+    }
+    return scope, core
+
+
+def _rel_children(token: Token) -> list[Token]:
+    return [c for c in token.children if c.dep_ in {"relcl", "acl"}]
+
+
+def _name(token: Token) -> str:
+    """The name a subject stands for: a proper-noun chain, else the noun phrase as written."""
+    if token.pos_ == "PROPN":
+        parts = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        chain = [*parts, token]
+        return token.doc[chain[0].i : token.i + 1].text
+    cut = [c for c in token.children if c.dep_ in {"relcl", "acl", "appos", "prep", "punct"} and c.i > token.i]
+    end = min((c.left_edge.i for c in cut), default=token.right_edge.i + 1)
+    return token.doc[token.left_edge.i : max(end, token.i + 1)].text
+
+
+def _last_name(sentences: Sequence[Sentence], index: int) -> str | None:
+    """The last person named (two capitalised words) in the few sentences before ``index``."""
+    for s in reversed(sentences[max(0, index - 3) : index]):
+        names = [n for n in _NAME.findall(s.text) if "Putin" not in n and "Russia" not in n]
+        if names:
+            return names[-1]
+    return None
+
+
+def quote_speakers(sentences: Sequence[Sentence], blocks: Sequence[Block]) -> dict[int, str]:
+    """Sentences inside a quotation that runs on from an attributed opening.
+
+    Journalistic convention: a quotation that continues into the next paragraph
+    leaves its closing mark off, and the next paragraph opens with a quotation
+    mark. The speaker is the subject of the verb that introduced the quotation
+    (``X said: "...``).
+    """
+    intro = re.compile(
+        r"(?P<who>(?:[A-Z][\w’'\-]+\s+){0,3}[A-Z][\w’'\-]+|[Hh]e|[Ss]he)\s+"
+        r"(?:said|says|told\s[^:“\"]{0,60}|added|wrote|explained|warned|argued)\s*[:,]\s*[“\"]"
+    )
+    by_block: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_block.setdefault(s.block, []).append(s)
+    speakers: dict[int, str] = {}
+    speaker: str | None = None
+    for block_index in sorted(by_block):
+        block = blocks[block_index]
+        body = block.text
+        if speaker and body[:1] in _OPEN_QUOTES:
+            for s in by_block[block_index]:
+                speakers[s.index] = speaker
+        else:
+            speaker = None
+        found = intro.search(body)
+        if found:
+            who = found.group("who")
+            if who.lower() in {"he", "she"}:
+                first = by_block[block_index][0].index
+                who = _last_name(sentences, first) or who
+            speaker = who
+            for s in by_block[block_index]:
+                if s.start - block.start >= found.start():
+                    speakers.setdefault(s.index, who)
+        stripped = body.rstrip()
+        if stripped[-1:] in _CLOSE_QUOTES and body.count("“") <= body.count("”"):
+            speaker = None
+    return speakers

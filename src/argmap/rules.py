@@ -1,0 +1,315 @@
+"""Rules: load and validate the rule files in ``argmap/data``, compile them to spaCy matchers.
+
+Every rule is one JSON line with a stable ``id`` (it survives into the output so
+an analyst can ask why a claim got its label), a ``type`` and a ``label``, and
+one way to match: ``terms`` (phrases, case-insensitive, simple plurals added),
+``lemmas`` (single-token lemmas) or ``pattern`` (a spaCy ``Matcher`` token
+pattern). Boilerplate rules match whole lines with a ``regex`` instead.
+
+A taxonomy file given by the user (``--taxonomy``) has the same format; its rules
+are added to the defaults, and a rule ``{"type": "disable", "id": ...}`` removes
+a default rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from argmap.errors import RuleFileError
+
+RuleType = Literal[
+    "faction",
+    "stance",
+    "pseudo",
+    "negation",
+    "reverse",
+    "external",
+    "hedge",
+    "reporting",
+    "anaphor",
+    "discourse",
+    "boilerplate",
+    "disable",
+]
+
+DEFAULT_FILES = (
+    "boilerplate.jsonl",
+    "factions.jsonl",
+    "stance_cues.jsonl",
+    "hedges.jsonl",
+    "attribution.jsonl",
+    "anaphora.jsonl",
+    "discourse.jsonl",
+)
+DEFAULT_FACTIONS = ("oligarchs", "siloviki", "military", "fsb", "elites")
+STANCE_LABELS = ("loyal", "disloyal", "targeted", "neutral")
+BLOCK_KINDS = ("body", "title", "heading", "caption", "byline", "furniture")
+
+# Token attributes that need the tagger or parser; the prefilter runs on the
+# tokenizer alone, so a loose copy of each pattern drops them.
+_PARSE_ATTRS = {"POS", "TAG", "DEP", "LEMMA", "MORPH", "ENT_TYPE", "IS_SENT_START"}
+
+
+class Rule(BaseModel):
+    """One line of a rule file."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(min_length=1)
+    type: RuleType
+    label: str = "none"
+    terms: list[str] = Field(default_factory=list)
+    lemmas: list[str] = Field(default_factory=list)
+    pattern: list[dict[str, Any]] | None = None
+    regex: str | None = None
+    patient: str | None = None
+    direction: Literal["forward", "backward"] | None = None
+    deps: list[str] = Field(default_factory=list)
+    requires: str | None = None
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _one_matcher(self) -> Rule:
+        if self.type == "disable":
+            return self
+        ways = sum(bool(x) for x in (self.terms, self.lemmas, self.pattern, self.regex))
+        if ways != 1:
+            raise ValueError("give exactly one of terms, lemmas, pattern or regex")
+        if self.type == "boilerplate":
+            if not self.regex:
+                raise ValueError("a boilerplate rule needs a regex")
+            if self.label not in BLOCK_KINDS:
+                raise ValueError(f"label must be one of {', '.join(BLOCK_KINDS)}")
+            try:
+                re.compile(self.regex)
+            except re.error as exc:
+                raise ValueError(f"regex does not compile: {exc}") from None
+        elif self.regex:
+            raise ValueError("only boilerplate rules take a regex")
+        if self.type == "stance" and self.label not in STANCE_LABELS:
+            raise ValueError(f"label must be one of {', '.join(STANCE_LABELS)}")
+        if self.type == "discourse" and self.label not in ("supports", "contrasts"):
+            raise ValueError("label must be supports or contrasts")
+        if self.patient is not None and self.patient not in STANCE_LABELS:
+            raise ValueError(f"patient must be one of {', '.join(STANCE_LABELS)}")
+        if self.type == "faction" and not re.fullmatch(r"[a-z][a-z0-9_\-]*", self.label):
+            raise ValueError("a faction label is lower case letters, digits, _ or -")
+        return self
+
+
+def _pretty_loc(errors: list[Any]) -> str:
+    first = errors[0]
+    where = ".".join(str(x) for x in first["loc"]) or "record"
+    return f"field {where}: {first['msg']}"
+
+
+def read_rule_file(path: Path | str, *, text: str | None = None) -> list[Rule]:
+    """Read and validate one JSONL rule file.
+
+    Args:
+        path: the file (used for reading, and for messages when ``text`` is given).
+        text: its contents, when already read.
+
+    Returns:
+        The rules, in file order.
+
+    Raises:
+        RuleFileError: the file cannot be read, or a line is not a valid rule; the
+            message names the file, the line and the field.
+    """
+    if text is None:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise RuleFileError(f"{path}: cannot read rule file ({exc})") from None
+    rules = []
+    seen: set[str] = set()
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("//"):
+            continue
+        try:
+            raw = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RuleFileError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+        if not isinstance(raw, dict):
+            raise RuleFileError(f"{path}:{lineno}: a rule must be a JSON object")
+        try:
+            rule = Rule.model_validate(raw)
+        except ValidationError as exc:
+            rid = raw.get("id", "?")
+            raise RuleFileError(
+                f"{path}:{lineno}: rule {rid}: {_pretty_loc(exc.errors())}"
+            ) from None
+        if rule.id in seen and rule.type != "disable":
+            raise RuleFileError(f"{path}:{lineno}: field id: duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+        rules.append(rule)
+    return rules
+
+
+def _plural(term: str) -> str | None:
+    last = term.split()[-1] if term.split() else ""
+    if not last.isalpha() or not last.islower() or last.endswith("s"):
+        return None
+    if last.endswith("y") and last[-2:-1] not in "aeiou":
+        return term[:-1] + "ies"
+    if last.endswith(("ch", "sh", "x")):
+        return term + "es"
+    return term + "s"
+
+
+def _loose(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    loose = []
+    for token in pattern:
+        kept = {k: v for k, v in token.items() if k not in _PARSE_ATTRS}
+        if not any(k != "OP" for k in kept):
+            kept = {"OP": token["OP"]} if "OP" in token else {}
+        loose.append(kept)
+    return loose
+
+
+@dataclass(frozen=True)
+class Match:
+    """A rule that matched a span of a spaCy doc (token offsets)."""
+
+    rule: Rule
+    start: int
+    end: int
+
+
+@dataclass
+class RuleSet:
+    """All rules in force, with their compiled matchers (built lazily, per vocabulary)."""
+
+    rules: list[Rule]
+    sources: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, taxonomy: Path | str | None = None) -> RuleSet:
+        """The default rules, extended (or pruned) by an optional taxonomy file.
+
+        Raises:
+            RuleFileError: a rule file is malformed.
+        """
+        rules: list[Rule] = []
+        sources = []
+        pkg = resources.files("argmap") / "data"
+        for name in DEFAULT_FILES:
+            text = (pkg / name).read_text(encoding="utf-8")
+            rules.extend(read_rule_file(f"argmap/data/{name}", text=text))
+            sources.append(text)
+        if taxonomy is not None:
+            extra = read_rule_file(taxonomy)
+            disabled = {r.id for r in extra if r.type == "disable"}
+            known = {r.id for r in rules}
+            for rule in extra:
+                if rule.type == "disable" and rule.id not in known:
+                    raise RuleFileError(f"{taxonomy}: field id: no rule {rule.id!r} to disable")
+                if rule.type != "disable" and rule.id in known:
+                    raise RuleFileError(
+                        f"{taxonomy}: field id: rule {rule.id!r} already exists "
+                        "(disable it first to replace it)"
+                    )
+            rules = [r for r in rules if r.id not in disabled]
+            rules.extend(r for r in extra if r.type != "disable")
+            sources.append(Path(taxonomy).read_text(encoding="utf-8"))
+        return cls(rules=rules, sources=sources)
+
+    @cached_property
+    def sha256(self) -> str:
+        """A hash of the rules in force (part of the manifest and of cache keys)."""
+        blob = "\n".join(r.model_dump_json() for r in self.rules)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    @cached_property
+    def factions(self) -> list[str]:
+        """Faction labels in taxonomy order (defaults first, then added ones)."""
+        labels = list(DEFAULT_FACTIONS)
+        for rule in self.of("faction"):
+            if rule.label not in labels:
+                labels.append(rule.label)
+        present = {r.label for r in self.of("faction")}
+        return [label for label in labels if label in present]
+
+    def of(self, *types: str) -> list[Rule]:
+        """The rules of the given types, in order."""
+        return [r for r in self.rules if r.type in types]
+
+    def by_id(self, rule_id: str) -> Rule | None:
+        """The rule with this id, if any."""
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    @cached_property
+    def boilerplate(self) -> list[tuple[Rule, re.Pattern[str]]]:
+        """Boilerplate rules with their compiled, case-insensitive regexes."""
+        return [(r, re.compile(r.regex or "", re.IGNORECASE)) for r in self.of("boilerplate")]
+
+    def matcher(self, nlp: Language, *types: str, loose: bool = False) -> RuleMatcher:
+        """A matcher for the rules of the given types (cached per vocabulary)."""
+        key = (id(nlp.vocab), types, loose)
+        cache = self.__dict__.setdefault("_matchers", {})
+        if key not in cache:
+            cache[key] = RuleMatcher(nlp, self.of(*types), loose=loose)
+        return cache[key]
+
+
+class RuleMatcher:
+    """Phrase, lemma and token-pattern rules compiled into spaCy matchers."""
+
+    def __init__(self, nlp: Language, rules: Iterable[Rule], *, loose: bool = False) -> None:
+        self.rules = {r.id: r for r in rules}
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.tokens = Matcher(nlp.vocab, validate=True)
+        self.loose = loose
+        for rule in self.rules.values():
+            if rule.terms:
+                variants: list[str] = []
+                for term in rule.terms:
+                    variants.append(term)
+                    if rule.type == "faction" and (plural := _plural(term)):
+                        variants.append(plural)
+                self.phrases.add(rule.id, list(nlp.tokenizer.pipe(variants)))
+            elif rule.lemmas:
+                lemmas = [x.lower() for x in rule.lemmas]
+                attr = "LOWER" if loose else "LEMMA"
+                self.tokens.add(rule.id, [[{attr: {"IN": lemmas}}]])
+            elif rule.pattern:
+                pattern = _loose(rule.pattern) if loose else rule.pattern
+                try:
+                    self.tokens.add(rule.id, [pattern])
+                except ValueError as exc:
+                    raise RuleFileError(f"rule {rule.id}: field pattern: {exc}") from None
+
+    def __call__(self, doc: Doc | Span) -> list[Match]:
+        """All matches in ``doc``, sorted by position, longest first at equal starts."""
+        vocab = doc.vocab
+        found = []
+        for match_id, start, end in [*self.phrases(doc), *self.tokens(doc)]:
+            rule = self.rules[vocab.strings[match_id]]
+            found.append(Match(rule, start, end))
+        found.sort(key=lambda m: (m.start, -(m.end - m.start), m.rule.id))
+        return found
+
+
+def longest(matches: Iterable[Match]) -> list[Match]:
+    """Keep the longest of overlapping matches (earliest first on ties), as spaCy's filter_spans."""
+    chosen: list[Match] = []
+    taken: set[int] = set()
+    for m in sorted(matches, key=lambda m: (-(m.end - m.start), m.start, m.rule.id)):
+        if not taken.intersection(range(m.start, m.end)):
+            chosen.append(m)
+            taken.update(range(m.start, m.end))
+    return sorted(chosen, key=lambda m: m.start)
