@@ -1,0 +1,120 @@
+"""Each stage on small hand-made cases: ingest, clean, segment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from argmap.clean import split_blocks
+from argmap.errors import InputError
+from argmap.ingest import read_document, read_metadata
+from argmap.segment import split_sentences
+
+from .conftest import RAW
+
+
+def kinds(text, rules):
+    return [(b.kind, b.text) for b in split_blocks(text, rules)]
+
+
+def test_heading_then_sentence_stay_apart(rules, nlp):
+    text = "The former KGB\nFinally, state security services could be the source of a coup.\n"
+    blocks = split_blocks(text, rules)
+    assert [b.kind for b in blocks] == ["title", "body"]
+    sentences = split_sentences(blocks, nlp)
+    assert [s.text for s in sentences] == [
+        "Finally, state security services could be the source of a coup."
+    ]
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("(AP Photo/Alexander Zemlianichenko)", "caption"),
+        ("(Sergei Guneyev/Sputnik Pool Photo via AP)", "caption"),
+        ("Russia has struggled to topple major Ukrainian cities (stock image)", "caption"),
+        ("See also  First look at Roman Abramovich’s huge £430m yacht", "furniture"),
+        ("**Related article:** [Russian Elite Voices Anger at Military Leadership](#)", "furniture"),
+        ("Skip to main content", "furniture"),
+        ("Leave a Reply", "furniture"),
+        ("Similar Posts", "furniture"),
+        ("By [Boris Bondarev](#)", "byline"),
+        ("February 23, 2023", "byline"),
+        ("Original url:", "furniture"),
+        ("The army stays loyal to the president.", "body"),
+    ],
+)
+def test_line_roles(rules, line, kind):
+    text = "Some body sentence about the army comes first.\n" + line + "\n"
+    assert kinds(text, rules)[1] == (kind, line)
+
+
+def test_markdown_keeps_offsets(rules, nlp):
+    text = "# Title here\n\n**Bold** start: the FSB is *said* to plot.\n"
+    blocks = split_blocks(text, rules)
+    for b in blocks:
+        assert text[b.start : b.end] == b.text
+    for s in split_sentences(blocks, nlp):
+        assert text[s.start : s.end] == s.text
+
+
+def test_glued_word_sentence_is_kept_whole(rules, nlp):
+    text = (
+        "According to a long time Russian NGOmore than 15,000 protesters have been arrested "
+        "across the country since the start of the invasion.\n"
+    )
+    sentences = split_sentences(split_blocks(text, rules), nlp)
+    assert len(sentences) == 1 and "NGOmore" in sentences[0].text
+
+
+def test_seed_sentences_match_text(rules, nlp):
+    for path in sorted(RAW.glob("*.txt")):
+        doc = read_document(path)
+        sentences = split_sentences(split_blocks(doc.text, rules), nlp)
+        assert sentences
+        for s in sentences:
+            assert doc.text[s.start : s.end] == s.text
+
+
+def test_metadata_from_the_text():
+    meta = read_metadata(
+        "\n\n# The West Must Drive a Wedge\n\nBy [Boris Bondarev](#)\n\nFebruary 23, 2023\n\n"
+        "Body.\n\nOriginal url:\n\n<https://example.org/a>\n"
+    )
+    assert meta == {
+        "title": "The West Must Drive a Wedge",
+        "date": "February 23, 2023",
+        "author": "Boris Bondarev",
+        "url": "https://example.org/a",
+    }
+
+
+def test_empty_file_reads_as_empty_document(tmp_path: Path):
+    path = tmp_path / "empty.txt"
+    path.write_text("")
+    assert read_document(path).text == ""
+
+
+def test_binary_file_is_refused_by_name(tmp_path: Path):
+    path = tmp_path / "image.txt"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(InputError, match="image.txt"):
+        read_document(path)
+
+
+def test_non_utf8_file_is_refused_with_a_way_out(tmp_path: Path):
+    path = tmp_path / "cp1252.txt"
+    path.write_bytes("The army’s “loyalty” is in doubt.".encode("cp1252"))
+    with pytest.raises(InputError, match="--encoding"):
+        read_document(path)
+    assert "loyalty" in read_document(path, encoding="cp1252").text
+
+
+def test_crlf_offsets_follow_universal_newlines(tmp_path: Path, rules, nlp):
+    path = tmp_path / "crlf.txt"
+    path.write_bytes(b"Heading\r\nThe FSB is said to be plotting a coup.\r\n")
+    doc = read_document(path)
+    assert doc.text == open(path, encoding="utf-8").read()
+    for s in split_sentences(split_blocks(doc.text, rules), nlp):
+        assert doc.text[s.start : s.end] == s.text
