@@ -87,10 +87,18 @@ def test_gold_scored_against_itself_is_perfect():
     gold = read_gold_claims(GOLD / "seeds.claims.jsonl", RAW)
     as_claims = [
         Claim(
-            id=g.id, doc_id=g.doc_id, start=g.start, end=g.end,
+            id=g.id,
+            doc_id=g.doc_id,
+            start=g.start,
+            end=g.end,
             text=open(RAW / f"{g.doc_id}.txt", encoding="utf-8").read()[g.start : g.end],
-            factions=list(g.factions), mentions=[], stance=g.stance, certainty=g.certainty,
-            cues=[], source=g.source, sentence=0,
+            factions=list(g.factions),
+            mentions=[],
+            stance=g.stance,
+            certainty=g.certainty,
+            cues=[],
+            source=g.source,
+            sentence=0,
         )
         for g in gold
     ]

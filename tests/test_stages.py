@@ -35,7 +35,10 @@ def test_heading_then_sentence_stay_apart(rules, nlp):
         ("(Sergei Guneyev/Sputnik Pool Photo via AP)", "caption"),
         ("Russia has struggled to topple major Ukrainian cities (stock image)", "caption"),
         ("See also  First look at Roman Abramovich’s huge £430m yacht", "furniture"),
-        ("**Related article:** [Russian Elite Voices Anger at Military Leadership](#)", "furniture"),
+        (
+            "**Related article:** [Russian Elite Voices Anger at Military Leadership](#)",
+            "furniture",
+        ),
         ("Skip to main content", "furniture"),
         ("Leave a Reply", "furniture"),
         ("Similar Posts", "furniture"),

@@ -15,7 +15,16 @@ from pydantic import ValidationError
 from argmap import __version__
 from argmap.clean import split_blocks
 from argmap.errors import ArgmapError, InputError, OutputError
-from argmap.export.files import CLAIMS, DOCUMENTS, GRAPH, MANIFEST, dumps, jsonl, locked, write_outputs
+from argmap.export.files import (
+    CLAIMS,
+    DOCUMENTS,
+    GRAPH,
+    MANIFEST,
+    dumps,
+    jsonl,
+    locked,
+    write_outputs,
+)
 from argmap.extract import Extractor
 from argmap.graph import build_graph, claim_relations, from_json, to_json
 from argmap.ingest import DEFAULT_MAX_BYTES, iter_input_files, read_document
@@ -131,7 +140,9 @@ def build(
         blocks = split_blocks(doc.text, rules)
         sentences = split_sentences(blocks, nlp)
         found = extractor.extract(doc.doc_id, doc.text, blocks, sentences)
-        documents.append(doc.model_copy(update={"n_sentences": len(sentences), "n_claims": len(found)}))
+        documents.append(
+            doc.model_copy(update={"n_sentences": len(sentences), "n_claims": len(found)})
+        )
         claims.extend(found)
         if on_document:
             on_document(str(path))

@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 
+from spacy.language import Language
+from spacy.tokens import Doc
+
 from argmap.models import Block, BlockKind
 from argmap.rules import RuleSet
 
@@ -78,5 +81,75 @@ def split_blocks(text: str, rules: RuleSet) -> list[Block]:
         if kind == "heading" and not seen_body and not titled:
             kind, titled = "title", True
         seen_body = seen_body or kind == "body"
-        blocks.append(Block(start=start, end=start + len(content), text=content, kind=kind, rule=rule))
+        blocks.append(
+            Block(start=start, end=start + len(content), text=content, kind=kind, rule=rule)
+        )
     return blocks
+
+
+class GlueSplitter:
+    """Splits words that a scraper glued together (``protestcould`` -> ``protest`` ``could``).
+
+    A token is split when it is not a known word, ends with one of the function
+    words of the ``glue`` rules, and what comes before is a known word (or its
+    plural). Known words are the lemmatizer's word lists. Only token boundaries
+    change, so character offsets are untouched.
+
+    Args:
+        nlp: the pipeline, whose lemmatizer tables give the known words.
+        rules: the rules in force (``glue`` rules list the function words).
+    """
+
+    def __init__(self, nlp: Language, rules: RuleSet) -> None:
+        self.suffixes = sorted(
+            {t.lower() for r in rules.of("glue") for t in r.terms}, key=len, reverse=True
+        )
+        self.words: set[str] = set()
+        if "lemmatizer" in nlp.pipe_names:
+            lookups = getattr(nlp.get_pipe("lemmatizer"), "lookups", None)
+            if lookups is not None and lookups.has_table("lemma_index"):
+                for words in lookups.get_table("lemma_index").values():
+                    self.words.update(words)
+        self.words.update(self.suffixes)
+
+    def known(self, word: str) -> bool:
+        """A word of the dictionary, or a regular inflection of one."""
+        w = word.lower()
+        if w in self.words:
+            return True
+        for ending, repl in (
+            ("ies", "y"),
+            ("es", ""),
+            ("s", ""),
+            ("ed", ""),
+            ("ed", "e"),
+            ("ing", ""),
+            ("ing", "e"),
+            ("ly", ""),
+        ):
+            if w.endswith(ending) and w[: -len(ending)] + repl in self.words:
+                return True
+        return False
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.words or not self.suffixes:
+            return doc
+        splits = []
+        for token in doc:
+            text = token.text
+            if len(text) < 6 or not text.isalpha() or self.known(text):
+                continue
+            for suffix in self.suffixes:
+                head = text[: -len(suffix)]
+                if (
+                    text.lower().endswith(suffix)
+                    and len(head) >= 3
+                    and (self.known(head) or head.isupper())
+                ):
+                    splits.append((token, head, text[len(head) :]))
+                    break
+        if splits:
+            with doc.retokenize() as retokenizer:
+                for token, head, tail in splits:
+                    retokenizer.split(token, [head, tail], heads=[(token, 1), token.head])
+        return doc

@@ -39,12 +39,21 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 @app.command()
 def build(
-    inputs: Annotated[list[Path] | None, typer.Argument(help="Files or folders of .txt/.md articles.", show_default="data/raw")] = None,
+    inputs: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders of .txt/.md articles.", show_default="data/raw"),
+    ] = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Output folder.")] = DEFAULT_OUT,
-    model: Annotated[str | None, typer.Option(help="spaCy pipeline (package name or path).")] = None,
-    taxonomy: Annotated[Path | None, typer.Option(help="Rule file that extends the lexicons and cues.")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="spaCy pipeline (package name or path).")
+    ] = None,
+    taxonomy: Annotated[
+        Path | None, typer.Option(help="Rule file that extends the lexicons and cues.")
+    ] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of the inputs.")] = "utf-8",
-    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this.")] = 20 * 1024 * 1024,
+    max_bytes: Annotated[int, typer.Option(help="Refuse inputs larger than this.")] = 20
+    * 1024
+    * 1024,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
 ) -> None:
     """Build the argument map of a folder of articles.
@@ -53,7 +62,9 @@ def build(
     """
     paths = inputs or [Path("data/raw")]
     try:
-        amap = api.build(paths, out=out, taxonomy=taxonomy, model=model, encoding=encoding, max_bytes=max_bytes)
+        amap = api.build(
+            paths, out=out, taxonomy=taxonomy, model=model, encoding=encoding, max_bytes=max_bytes
+        )
     except USAGE_ERRORS as exc:
         fail(str(exc), 2)
     except InputError as exc:
@@ -70,8 +81,12 @@ def build(
             f"{len(amap.relations)} relations -> {out}",
             err=True,
         )
-        typer.echo("  factions: " + ", ".join(f"{k} {v}" for k, v in sorted(factions.items())), err=True)
-        typer.echo("  stances:  " + ", ".join(f"{k} {v}" for k, v in sorted(stances.items())), err=True)
+        typer.echo(
+            "  factions: " + ", ".join(f"{k} {v}" for k, v in sorted(factions.items())), err=True
+        )
+        typer.echo(
+            "  stances:  " + ", ".join(f"{k} {v}" for k, v in sorted(stances.items())), err=True
+        )
     if amap.errors:
         raise typer.Exit(1)
 
@@ -81,7 +96,9 @@ def eval_(
     gold: Annotated[Path, typer.Option(help="Gold claims (JSONL).")],
     relations: Annotated[Path | None, typer.Option(help="Gold relations (JSONL).")] = None,
     raw: Annotated[Path, typer.Option(help="Folder of the input articles.")] = Path("data/raw"),
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder of built outputs.")] = DEFAULT_OUT,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder of built outputs.")
+    ] = DEFAULT_OUT,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
 ) -> None:
     """Score built outputs against gold annotations (GUIDELINES.md section 8).
@@ -96,7 +113,9 @@ def eval_(
         gold_rel = read_gold_relations(relations) if relations else None
     except ArgmapError as exc:
         fail(str(exc), 2)
-    scores = evaluate(amap.claim_list, gold_claims, predicted_relations=amap.relations, gold_relations=gold_rel)
+    scores = evaluate(
+        amap.claim_list, gold_claims, predicted_relations=amap.relations, gold_relations=gold_rel
+    )
     if as_json:
         typer.echo(json.dumps(scores, indent=2, sort_keys=True))
     else:

@@ -38,7 +38,14 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4), "tp": tp, "predicted": n_pred, "gold": n_gold}
+    return {
+        "precision": round(p, 4),
+        "recall": round(r, 4),
+        "f1": round(f, 4),
+        "tp": tp,
+        "predicted": n_pred,
+        "gold": n_gold,
+    }
 
 
 def _norm_source(text: str) -> list[str]:
@@ -92,7 +99,16 @@ def read_gold_claims(path: Path, raw: Path) -> list[GoldClaim]:
             if start < 0:
                 raise GoldError(f"{path}:{lineno}: field text: not found in document {doc_id}")
         out.append(
-            GoldClaim(fields[0], doc_id, start, start + len(text), tuple(fields[1]), fields[2], fields[3], rec.get("source"))
+            GoldClaim(
+                fields[0],
+                doc_id,
+                start,
+                start + len(text),
+                tuple(fields[1]),
+                fields[2],
+                fields[3],
+                rec.get("source"),
+            )
         )
     return out
 
@@ -159,7 +175,8 @@ def evaluate(
     pred_by_id = {p.id: p for p in with_faction}
     scores: dict[str, Any] = {"claims": _prf(len(mapping), len(with_faction), len(gold))}
     tp = sum(
-        len(set(pred_by_id[pid].factions) & set(gold_by_id[gid].factions)) for pid, gid in mapping.items()
+        len(set(pred_by_id[pid].factions) & set(gold_by_id[gid].factions))
+        for pid, gid in mapping.items()
     )
     scores["factions"] = _prf(
         tp, sum(len(p.factions) for p in with_faction), sum(len(g.factions) for g in gold)
@@ -171,8 +188,16 @@ def evaluate(
     sourced = [(p, g) for p, g in matched if g.source is not None]
     source_ok = sum(same_source(p.source, g.source) for p, g in sourced)
     false_attr = sum(1 for p, g in matched if g.source is None and p.source is not None)
-    scores["stance"] = {"accuracy": round(stance_ok / n, 4) if n else 0.0, "correct": stance_ok, "matched": n}
-    scores["certainty"] = {"accuracy": round(cert_ok / n, 4) if n else 0.0, "correct": cert_ok, "matched": n}
+    scores["stance"] = {
+        "accuracy": round(stance_ok / n, 4) if n else 0.0,
+        "correct": stance_ok,
+        "matched": n,
+    }
+    scores["certainty"] = {
+        "accuracy": round(cert_ok / n, 4) if n else 0.0,
+        "correct": cert_ok,
+        "matched": n,
+    }
     scores["source"] = {
         "accuracy": round(source_ok / len(sourced), 4) if sourced else 0.0,
         "correct": source_ok,
@@ -211,12 +236,22 @@ def format_scores(scores: dict[str, Any]) -> str:
     lines = ["figure                 precision  recall     f1   (tp/pred/gold)"]
     for name in ("claims", "factions"):
         s = scores[name]
-        lines.append(f"{name:<22} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f}   ({s['tp']}/{s['predicted']}/{s['gold']})")
+        lines.append(
+            f"{name:<22} {s['precision']:>9.3f} {s['recall']:>7.3f} {s['f1']:>6.3f}   ({s['tp']}/{s['predicted']}/{s['gold']})"
+        )
     for name, rel in scores.get("relations", {}).items():
-        lines.append(f"{'relation ' + name:<22} {rel['precision']:>9.3f} {rel['recall']:>7.3f} {rel['f1']:>6.3f}   ({rel['tp']}/{rel['predicted']}/{rel['gold']})")
+        lines.append(
+            f"{'relation ' + name:<22} {rel['precision']:>9.3f} {rel['recall']:>7.3f} {rel['f1']:>6.3f}   ({rel['tp']}/{rel['predicted']}/{rel['gold']})"
+        )
     lines.append("")
-    lines.append(f"stance accuracy       {scores['stance']['accuracy']:.3f}   ({scores['stance']['correct']}/{scores['stance']['matched']} matched claims)")
-    lines.append(f"certainty accuracy    {scores['certainty']['accuracy']:.3f}   ({scores['certainty']['correct']}/{scores['certainty']['matched']})")
+    lines.append(
+        f"stance accuracy       {scores['stance']['accuracy']:.3f}   ({scores['stance']['correct']}/{scores['stance']['matched']} matched claims)"
+    )
+    lines.append(
+        f"certainty accuracy    {scores['certainty']['accuracy']:.3f}   ({scores['certainty']['correct']}/{scores['certainty']['matched']})"
+    )
     src = scores["source"]
-    lines.append(f"source accuracy       {src['accuracy']:.3f}   ({src['correct']}/{src['with_gold_source']} with a gold source; {src['false_attributions']} false attributions)")
+    lines.append(
+        f"source accuracy       {src['accuracy']:.3f}   ({src['correct']}/{src['with_gold_source']} with a gold source; {src['false_attributions']} false attributions)"
+    )
     return "\n".join(lines)

@@ -33,23 +33,48 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from argmap.clean import GlueSplitter
 from argmap.models import Block, Claim, Mention, Sentence
-from argmap.rules import Match, RuleSet, longest
+from argmap.rules import RuleSet, longest
 
 CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj", "pcomp"}
 SUBORDINATE = {"relcl", "acl", "advcl", "csubj", "pcomp"}
 BACKGROUND_MARKS = {"because", "since", "when", "whenever", "after", "before", "until", "once"}
 BACKGROUND_PREPS = {"due", "owing", "because", "thanks"}
 CONCESSIVE_MARKS = {"although", "though", "if", "unless", "despite", "whereas", "even"}
+CONCESSIVE_PREPS = {"despite", "notwithstanding"}
 CONTRAST_CC = {"but", "yet", "however", "still", "though"}
-CAUSATIVE = {"lead", "cause", "drive", "push", "spur", "fuel", "prompt", "force", "trigger", "provoke"}
+CAUSATIVE = {
+    "lead",
+    "cause",
+    "drive",
+    "push",
+    "spur",
+    "fuel",
+    "prompt",
+    "force",
+    "trigger",
+    "provoke",
+}
 PATIENT_DEPS = {"dobj", "nsubjpass", "pobj", "attr", "oprd"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "expl", "csubj"}
 REGIME_WORDS = {"putin", "him", "president", "kremlin", "regime", "leadership", "leader"}
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
 _NAME = re.compile(r"\b([A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+)+)")
-_OPEN_QUOTES = "“\"«"
-_CLOSE_QUOTES = "”\"»"
+_OPEN_QUOTES = '“"«'
+_CLOSE_QUOTES = '”"»'
+
+
+MentionT = tuple[Token, Token, str, str]
+
+
+@dataclass(frozen=True)
+class Antecedent:
+    """A faction a pronoun in the next sentence may refer to."""
+
+    faction: str
+    number: str
+    person: bool
 
 
 @dataclass
@@ -99,6 +124,7 @@ class Extractor:
         self.reporting = rules.matcher(nlp, "reporting")
         self.negators = {x.lower() for r in rules.of("negation") for x in r.lemmas + r.terms}
         self.order = {label: i for i, label in enumerate(rules.factions)}
+        self.glue = GlueSplitter(nlp, rules)
 
     # -- step 1: which sentences to parse -------------------------------------------------
 
@@ -128,18 +154,20 @@ class Extractor:
         """
         flags = self.candidates(sentences)
         wanted = [s for s, flag in zip(sentences, flags, strict=True) if flag]
-        parsed = dict(zip((s.index for s in wanted), self.nlp.pipe(s.text for s in wanted), strict=True))
+        docs = (self.glue(self.nlp.make_doc(s.text)) for s in wanted)
+        parsed = dict(zip((s.index for s in wanted), self.nlp.pipe(docs), strict=True))
         speakers = quote_speakers(sentences, blocks)
         claims: list[Claim] = []
-        antecedent: list[tuple[str, str]] = []
+        antecedent: list[Antecedent] = []
         for sentence in sentences:
             doc = parsed.get(sentence.index)
             if doc is None:
                 antecedent = []
                 continue
-            mentions = self.mentions(doc, antecedent)
-            antecedent = self.antecedent(doc, mentions)
-            if not mentions or _QUESTION.search(sentence.text) or not _is_clause(doc):
+            mentions, inherited = self.mentions(doc, antecedent)
+            question = bool(_QUESTION.search(sentence.text))
+            antecedent = [] if question else self.antecedent(doc, mentions, inherited)
+            if not mentions or question or not _is_clause(doc):
                 continue
             for draft in self.split(doc, mentions):
                 claims.append(self.label(doc_id, text, sentence, doc, draft, speakers, sentences))
@@ -147,31 +175,39 @@ class Extractor:
 
     # -- step 2: mentions ---------------------------------------------------------------
 
-    def mentions(
-        self, doc: Doc, antecedent: list[tuple[str, str]]
-    ) -> list[tuple[Token, Token, str, str]]:
-        """Faction mentions as (first token, last token, faction, rule id)."""
+    def mentions(self, doc: Doc, antecedent: list[Antecedent]) -> tuple[list[MentionT], bool]:
+        """Faction mentions as (first token, last token, faction, rule id).
+
+        Returns:
+            The mentions, and whether they were inherited through an anaphor.
+        """
         found = self.factions(doc)
         kept = longest(found)
         spans = {(m.start, m.end) for m in kept}
         out = []
         for m in found:
             if (m.start, m.end) in spans:
-                out.append((doc[m.start], doc[m.end - 1], m.rule.label, m.rule.id))
-        out = _dedupe(out)
-        if not out and antecedent:
-            for m in longest(self.anaphora(doc)):
-                token = doc[m.end - 1]
-                if m.rule.deps and token.dep_ not in m.rule.deps:
-                    continue
-                for faction, _rule in antecedent:
-                    out.append((doc[m.start], token, faction, m.rule.id))
-            out = _dedupe(out)
-        return self._drop_background(out)
+                end = max(m.start + 1, m.end - m.rule.trim)
+                out.append((doc[m.start], doc[end - 1], m.rule.label, m.rule.id))
+        out = self._drop_background(_dedupe(out))
+        if out or not antecedent:
+            return out, False
+        for m in longest(self.anaphora(doc)):
+            token = doc[m.end - 1]
+            if (
+                m.rule.deps
+                and token.dep_ not in m.rule.deps
+                and doc[m.start].dep_ not in m.rule.deps
+            ):
+                continue
+            if _clause_head(token).dep_ in {"advcl", "relcl", "acl"} or _bound_locally(token):
+                continue
+            targets = [a for a in antecedent if _agrees(m.rule.label, a)]
+            for a in targets:
+                out.append((doc[m.start], token, a.faction, m.rule.id))
+        return _dedupe(out), True
 
-    def _drop_background(
-        self, mentions: list[tuple[Token, Token, str, str]]
-    ) -> list[tuple[Token, Token, str, str]]:
+    def _drop_background(self, mentions: list[MentionT]) -> list[MentionT]:
         kept = [m for m in mentions if not _in_background(m[1])]
         factions = {m[2] for m in kept}
         if len(factions) > 1:
@@ -182,27 +218,46 @@ class Extractor:
                 kept = [m for m in kept if m not in causes or m[2] in others]
         return kept
 
-    def antecedent(
-        self, doc: Doc, mentions: list[tuple[Token, Token, str, str]]
-    ) -> list[tuple[str, str]]:
-        """Factions a pronoun in the next sentence refers to: the last mention and its list."""
+    def antecedent(self, doc: Doc, mentions: list[MentionT], inherited: bool) -> list[Antecedent]:
+        """What a pronoun in the next sentence may refer to.
+
+        Named mentions: the last one and the list it closes (``economic leaders,
+        the military or the security services``), nominal heads only (``elite`` in
+        ``an elite coup`` is no antecedent, ``super-rich`` in ``the super-rich
+        beneficiaries`` is). Inherited factions pass on (``They ... They ... some of them``).
+        """
         if not mentions:
             return []
-        ordered = sorted(mentions, key=lambda m: m[0].i)
+        if inherited:
+            person = all(m[3] == "anaphor.he" for m in mentions)
+            return [Antecedent(f, "plural", person) for f in dict.fromkeys(m[2] for m in mentions)]
+        heads = [
+            m
+            for m in mentions
+            if m[1].dep_ not in {"amod", "compound", "poss"} or m[1].head.tag_ in {"NNS", "NNPS"}
+        ]
+        if not heads:
+            return []
+        ordered = sorted(heads, key=lambda m: m[0].i)
         group = [ordered[-1]]
         for m in reversed(ordered[:-1]):
             gap = doc[m[1].i + 1 : group[0][0].i]
             if len(gap) > 4 or not all(
-                t.is_punct or t.lower_ in {"and", "or", "nor", "the", "as", "well"} or t.pos_ in {"ADJ", "PROPN", "DET"}
+                t.is_punct
+                or t.lower_ in {"and", "or", "nor", "the", "as", "well"}
+                or t.pos_ in {"ADJ", "PROPN", "DET"}
                 for t in gap
             ):
                 break
             group.insert(0, m)
-        return [(m[2], m[3]) for m in group]
+        return [
+            Antecedent(m[2], _number(m[1]) if len(group) == 1 else "plural", m[1].pos_ == "PROPN")
+            for m in group
+        ]
 
     # -- step 3: claim units ------------------------------------------------------------
 
-    def split(self, doc: Doc, mentions: list[tuple[Token, Token, str, str]]) -> list[Draft]:
+    def split(self, doc: Doc, mentions: list[MentionT]) -> list[Draft]:
         """One draft per sentence, or one per part where parts say opposite things.
 
         A sentence is split where two mentions each carry a relative clause with
@@ -213,7 +268,7 @@ class Extractor:
         for m in sorted(mentions, key=lambda m: m[0].i):
             rel = [c for c in m[1].children if c.dep_ in {"relcl", "acl"}]
             if rel:
-                label = self._decide(self._cues(doc, list(rel[0].subtree)), m)[0]
+                label = self._decide(self._cues(doc, list(rel[0].subtree), [m]), m)[0]
                 if label != "neutral":
                     with_relcl.append((m, label))
         for (m1, s1), (m2, s2) in zip(with_relcl, with_relcl[1:], strict=False):
@@ -244,20 +299,30 @@ class Extractor:
         span = doc[draft.start : draft.end]
         start = sentence.start + span.start_char
         end = sentence.start + span.end_char
-        scope, core = _scope(doc, draft.mentions, span.start, span.end)
-        cues = [c for c in self._cues(doc, [t for t in span if t.i in scope]) if c.label != "neutral"]
-        stance, stance_cues = self._decide_scoped(doc, cues, draft.mentions, core)
-        hedges = self._hedges(doc, scope, span.start, span.end)
-        source, source_rule = self._source(doc, scope, sentence, speakers, sentences)
+        scope = Scope.of(doc, draft.mentions, span.start, span.end)
+        cues = [
+            c
+            for c in self._cues(doc, [doc[i] for i in sorted(scope.stance)], draft.mentions)
+            if c.label != "neutral"
+        ]
+        stance, stance_cues = self._decide_scoped(cues, draft.mentions, scope)
+        hedges = self._hedges(doc, scope.hedge, span.start, span.end)
+        source, source_rule = self._source(doc, scope.hedge, sentence, speakers, sentences)
         mentions = []
-        for first, last, faction, rule in sorted(draft.mentions, key=lambda m: (m[0].i, self.order.get(m[2], 99))):
+        for first, last, faction, rule in sorted(
+            draft.mentions, key=lambda m: (m[0].i, self.order.get(m[2], 99))
+        ):
             m_start = sentence.start + first.idx
             m_end = sentence.start + last.idx + len(last.text)
             mentions.append(
-                Mention(start=m_start, end=m_end, text=text[m_start:m_end], faction=faction, rule=rule)
+                Mention(
+                    start=m_start, end=m_end, text=text[m_start:m_end], faction=faction, rule=rule
+                )
             )
         factions = sorted({m.faction for m in mentions}, key=lambda f: self.order.get(f, 99))
-        rules = sorted({m.rule for m in mentions} | {c.rule for c in stance_cues} | {h.rule for h in hedges})
+        rules = sorted(
+            {m.rule for m in mentions} | {c.rule for c in stance_cues} | {h.rule for h in hedges}
+        )
         if source_rule:
             rules.append(source_rule)
         return Claim(
@@ -276,12 +341,18 @@ class Extractor:
             sentence=sentence.index,
         )
 
-    def _cues(self, doc: Doc, tokens: Iterable[Token]) -> list[Found]:
+    def _cues(
+        self, doc: Doc, tokens: Iterable[Token], mentions: Sequence[MentionT] = ()
+    ) -> list[Found]:
         """Stance cues among ``tokens`` with negation, reversal and pseudo-cues applied."""
         allowed = {t.i for t in tokens}
         matches = self.stance(doc)
         blocked = {i for m in matches if m.rule.type == "pseudo" for i in range(m.start, m.end)}
-        external = any(m.rule.type == "external" for m in matches if m.start in allowed)
+        external = any(
+            m.rule.type == "external" and (m.rule.label == "frame" or _is_actor(doc[m.end - 1]))
+            for m in matches
+            if m.start in allowed
+        )
         reversers = [m for m in matches if m.rule.type == "reverse"]
         found: list[Found] = []
         for m in longest(x for x in matches if x.rule.type == "stance"):
@@ -294,7 +365,7 @@ class Extractor:
         for f in found:
             head = f.head
             rule = self.rules.by_id(f.rule)
-            if rule is not None and rule.patient and _is_patient(head):
+            if rule is not None and rule.patient and _is_patient(head, mentions):
                 f.label = rule.patient
             if f.label == "disloyal":
                 for r in reversers:
@@ -309,26 +380,30 @@ class Extractor:
                 f.label, f.rule = "neutral", f.rule + "+external-actor"
         return found
 
-    def _decide(self, cues: list[Found], mention: tuple[Token, Token, str, str]) -> tuple[str, list[Found]]:
+    def _decide(
+        self, cues: list[Found], mention: tuple[Token, Token, str, str]
+    ) -> tuple[str, list[Found]]:
         votes = Counter(c.label for c in cues if c.label != "neutral")
         if not votes:
             return "neutral", []
-        best = max(votes.items(), key=lambda kv: (kv[1], -min(abs(c.head.i - mention[1].i) for c in cues if c.label == kv[0])))[0]
+        best = max(
+            votes.items(),
+            key=lambda kv: (
+                kv[1],
+                -min(abs(c.head.i - mention[1].i) for c in cues if c.label == kv[0]),
+            ),
+        )[0]
         return best, [c for c in cues if c.label == best]
 
     def _decide_scoped(
-        self,
-        doc: Doc,
-        cues: list[Found],
-        mentions: list[tuple[Token, Token, str, str]],
-        core: dict[str, set[int]],
+        self, cues: list[Found], mentions: list[MentionT], scope: Scope
     ) -> tuple[str, list[Found]]:
         """The stance: the clause after ``but`` first, then the mention's own clauses, then the rest."""
         if not cues:
             return "neutral", []
         anchor = mentions[0]
-        for tier in ("contrast", "own", "governing"):
-            picked = [c for c in cues if c.head.i in core[tier]]
+        for tier in (scope.contrast, scope.own):
+            picked = [c for c in cues if c.head.i in tier]
             if picked:
                 return self._decide(picked, anchor)
         return self._decide(cues, anchor)
@@ -345,6 +420,15 @@ class Extractor:
                 if not _conditional_prediction(token, m.rule.requires, scope):
                     continue
             elif not any(i in scope for i in range(m.start, m.end)):
+                continue
+            token = doc[m.start]
+            if token.dep_ == "amod" and token.head.dep_ not in {
+                "nsubj",
+                "nsubjpass",
+                "attr",
+                "ROOT",
+                "expl",
+            }:
                 continue
             found.append(Found(m.rule.id, m.rule.label, list(doc[m.start : m.end])))
         return found
@@ -367,9 +451,14 @@ class Extractor:
                 continue
             if m.rule.label != "speech" or token.pos_ not in {"VERB", "AUX"}:
                 continue
-            governs = token.i in scope or token.dep_ == "ROOT" or (
-                token.dep_ in {"parataxis", "ccomp", "advcl", "conj"} and token.head.dep_ == "ROOT"
-                and any(c.dep_ in {"nsubj"} and c.i > token.i for c in token.children)
+            governs = (
+                token.i in scope
+                or token.dep_ == "ROOT"
+                or (
+                    token.dep_ in {"parataxis", "ccomp", "advcl", "conj"}
+                    and token.head.dep_ == "ROOT"
+                    and any(c.dep_ in {"nsubj"} and c.i > token.i for c in token.children)
+                )
             )
             if not governs:
                 continue
@@ -378,7 +467,7 @@ class Extractor:
                 continue
             subject = subjects[0]
             low = subject.lower_
-            if low in {"it", "there", "this", "that", "which", "who"}:
+            if low in {"it", "there", "this", "that", "which", "who", "they", "them", "you"}:
                 continue
             if low in {"i", "we"}:
                 if quoted:
@@ -411,7 +500,11 @@ def _dedupe(mentions: list[tuple[Token, Token, str, str]]) -> list[tuple[Token, 
 
 def _is_clause(doc: Doc) -> bool:
     """A sentence with a finite verb or copula at its root (not a caption fragment)."""
-    return any(t.dep_ == "ROOT" and (t.pos_ in {"VERB", "AUX"} or any(c.dep_ in SUBJECT_DEPS for c in t.children)) for t in doc)
+    return any(
+        t.dep_ == "ROOT"
+        and (t.pos_ in {"VERB", "AUX"} or any(c.dep_ in SUBJECT_DEPS for c in t.children))
+        for t in doc
+    )
 
 
 def _clause_head(token: Token) -> Token:
@@ -432,12 +525,24 @@ def _ancestor_clauses(clause: Token) -> list[Token]:
     return out
 
 
+def _dummy_main(clause: Token) -> bool:
+    """'This is because ...', 'This is why ...': a main clause that only frames its subordinate."""
+    if clause.lemma_ != "be" or clause.dep_ != "ROOT":
+        return False
+    subjects = [c for c in clause.children if c.dep_ in SUBJECT_DEPS]
+    return bool(subjects) and all(c.lower_ in {"this", "that", "it"} for c in subjects)
+
+
 def _in_background(token: Token) -> bool:
     """Inside a 'because' or 'when' clause, or a 'due to' phrase."""
     for anc in [token, *token.ancestors]:
-        if anc.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in anc.children):
+        if (
+            anc.dep_ == "advcl"
+            and not _dummy_main(anc.head)
+            and any(c.dep_ == "mark" and c.lower_ in BACKGROUND_MARKS for c in anc.children)
+        ):
             return True
-        if anc.dep_ == "prep" and anc.lower_ in BACKGROUND_PREPS:
+        if anc.lower_ in BACKGROUND_PREPS and any(c.lower_ in {"to", "of"} for c in anc.children):
             return True
         if anc.dep_ == "ROOT":
             break
@@ -451,13 +556,27 @@ def _causative_subject(token: Token) -> Token | None:
     return None
 
 
-def _is_patient(head: Token) -> bool:
-    """The cue word is done to the faction: passive, a participle modifier, or 'those ousted'."""
+def _is_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
+    """The cue is done to the faction: passive, 'those ousted', or the faction is its object."""
     if any(c.dep_ in {"auxpass", "nsubjpass"} for c in head.children):
         return True
-    if head.dep_ in {"acl", "amod"} and head.tag_ == "VBN":
+    if head.tag_ == "VBN" and not any(
+        c.dep_ == "aux" and c.lemma_ == "have" for c in head.children
+    ):
         return True
-    return head.dep_ in {"pobj", "dobj"} and head.pos_ == "NOUN" and head.head.lemma_ in {"under", "face"}
+    for _first, last, _faction, _rule in mentions:
+        for t in (last, *last.ancestors):
+            if t.i == head.i:
+                break
+            if t.dep_ in {"dobj", "nsubjpass"} and t.head.i == head.i:
+                return True
+            if t.dep_ == "pobj" and t.head.head.i == head.i and t.head.lower_ not in {"with", "by"}:
+                return True
+    return (
+        head.dep_ in {"pobj", "dobj"}
+        and head.pos_ == "NOUN"
+        and head.head.lemma_ in {"under", "face"}
+    )
 
 
 def _negated(head: Token, negators: set[str], *, skip: set[int]) -> bool:
@@ -475,9 +594,10 @@ def _negated(head: Token, negators: set[str], *, skip: set[int]) -> bool:
             if c.dep_ == "neg" or (c.dep_ in {"det", "advmod", "preconj"} and c.lower_ in negators):
                 count += 1
             if c.dep_ in {"nsubj", "nsubjpass"}:
-                if any(g.dep_ in {"preconj", "det"} and g.lower_ in {"neither", "no", "none"} for g in c.children):
-                    count += 1
-                elif c.lower_ in {"none", "nobody", "neither", "nothing"}:
+                if any(
+                    g.dep_ in {"preconj", "det"} and g.lower_ in {"neither", "no", "none"}
+                    for g in c.children
+                ) or c.lower_ in {"none", "nobody", "neither", "nothing"}:
                     count += 1
     return count % 2 == 1
 
@@ -490,62 +610,131 @@ def _conditional_prediction(token: Token, modal: str, scope: set[int]) -> bool:
     return clause.i in scope and any(c.lower_ == modal and c.dep_ == "aux" for c in clause.children)
 
 
-def _scope(
-    doc: Doc, mentions: list[tuple[Token, Token, str, str]], lo: int, hi: int
-) -> tuple[set[int], dict[str, set[int]]]:
-    """Token indices that speak about the mentioned factions, and the tiers that decide stance."""
-    own: set[Token] = set()
-    governing: set[Token] = set()
-    contrast: set[Token] = set()
-    rel_tokens: set[int] = set()
-    for _first, last, _faction, _rule in mentions:
-        clause = _clause_head(last)
-        while clause.dep_ in SUBORDINATE and clause.head.i != clause.i and last not in _rel_children(clause.head):
-            clause = _clause_head(clause.head)
-        own.add(clause)
-        for c in last.children:
-            if c.dep_ in {"relcl", "acl"}:
-                rel_tokens.update(t.i for t in c.subtree)
-        for conj in last.conjuncts:
-            for c in conj.children:
+@dataclass
+class Scope:
+    """Which tokens of a claim speak about its factions.
+
+    ``stance`` holds the tokens whose cues count for the stance, ``hedge`` those
+    whose hedges count for certainty; ``contrast`` (a clause after ``but``) and
+    ``own`` (the mention's own clause and relative clause) decide first.
+    """
+
+    stance: set[int]
+    hedge: set[int]
+    contrast: set[int]
+    own: set[int]
+
+    @classmethod
+    def of(cls, doc: Doc, mentions: Sequence[MentionT], lo: int, hi: int) -> Scope:
+        """The scope of a claim spanning tokens ``lo:hi`` with these mentions."""
+        mention_tokens = {
+            t.i for first, last, _f, _r in mentions for t in doc[first.i : last.i + 1]
+        }
+        heads = {last.i for _first, last, _f, _r in mentions}
+        span = doc[lo:hi]
+        stance_out: set[int] = set()
+        hedge_out: set[int] = set()
+        contrast: set[int] = set()
+        for t in span:
+            holds_mention = any(i in mention_tokens for i in (x.i for x in t.subtree))
+            marks = {c.lower_ for c in t.children if c.dep_ == "mark"}
+            if (
+                t.dep_ == "advcl"
+                and not _dummy_main(t.head)
+                and marks & (CONCESSIVE_MARKS | BACKGROUND_MARKS)
+            ):
+                # a condition, concession or background: never the claim itself
+                if not holds_mention:
+                    stance_out.update(x.i for x in t.subtree)
+                hedge_out.update(x.i for x in t.subtree if x.i not in mention_tokens)
+            elif t.dep_ == "prep" and t.lower_ in CONCESSIVE_PREPS:
+                if not holds_mention:
+                    stance_out.update(x.i for x in t.subtree)
+                hedge_out.update(x.i for x in t.subtree if x.i not in mention_tokens)
+            elif t.dep_ in {"relcl", "acl"} and t.head.i not in heads and not _in_subject(t.head):
+                if not holds_mention:
+                    stance_out.update(x.i for x in t.subtree)
+                hedge_out.update(x.i for x in t.subtree)
+            elif t.dep_ == "conj" and t.pos_ in {"VERB", "AUX"}:
+                ccs = {c.lower_ for c in t.children if c.dep_ == "cc"} | {
+                    c.lower_ for c in t.head.children if c.dep_ == "cc" and c.i < t.i
+                }
+                subjects = [c for c in t.children if c.dep_ in SUBJECT_DEPS]
+                if ccs & CONTRAST_CC:
+                    contrast.update(x.i for x in t.subtree)
+                elif subjects and not holds_mention:
+                    stance_out.update(x.i for x in t.subtree)
+                    hedge_out.update(x.i for x in t.subtree)
+        own: set[int] = set()
+        for _first, last, _faction, _rule in mentions:
+            clause = _clause_head(last)
+            own.update(x.i for x in doc[lo:hi] if _clause_head(x).i == clause.i)
+            for c in [*last.children, *(g for conj in last.conjuncts for g in conj.children)]:
                 if c.dep_ in {"relcl", "acl"}:
-                    rel_tokens.update(t.i for t in c.subtree)
-        governing.update(_ancestor_clauses(clause)[1:])
-    # Coordinated clauses: those sharing the subject, and those after 'but' (which decide).
-    for clause in list(own | governing):
-        for c in clause.children:
-            if c.dep_ != "conj" or c.pos_ not in {"VERB", "AUX"}:
-                continue
-            cc = {x.lower_ for x in c.children if x.dep_ == "cc"} | {
-                x.lower_ for x in clause.children if x.dep_ == "cc" and x.i < c.i
-            }
-            own_subject = [x for x in c.children if x.dep_ in SUBJECT_DEPS]
-            if cc & CONTRAST_CC:
-                contrast.add(c)
-            elif not own_subject:
-                own.add(c)
-    clauses = own | governing | contrast
-    scope = {t.i for t in doc[lo:hi] if _clause_head(t) in clauses} | rel_tokens
-    scope = {i for i in scope if lo <= i < hi}
-    core = {
-        "contrast": {t.i for t in doc[lo:hi] if _clause_head(t) in contrast},
-        "own": {t.i for t in doc[lo:hi] if _clause_head(t) in own} | rel_tokens,
-        "governing": {t.i for t in doc[lo:hi] if _clause_head(t) in governing},
-    }
-    return scope, core
+                    own.update(x.i for x in c.subtree)
+        every = {t.i for t in span}
+        stance = every - stance_out
+        return cls(
+            stance=stance,
+            hedge=every - hedge_out,
+            contrast=contrast & stance,
+            own=own & stance,
+        )
 
 
-def _rel_children(token: Token) -> list[Token]:
-    return [c for c in token.children if c.dep_ in {"relcl", "acl"}]
+def _in_subject(token: Token) -> bool:
+    """The token is a subject, or inside one ('those' in 'All of those ousted were ...')."""
+    for t in (token, *token.ancestors):
+        if t.dep_ in {"nsubj", "nsubjpass"}:
+            return True
+        if t.dep_ in CLAUSE_DEPS:
+            return False
+    return False
+
+
+def _is_actor(token: Token) -> bool:
+    """The token is (inside) a subject or a 'by' agent: the one who acts."""
+    for t in (token, *token.ancestors):
+        if t.dep_ in {"nsubj", "agent"} or (t.dep_ == "pobj" and t.head.dep_ == "agent"):
+            return True
+        if t.dep_ in CLAUSE_DEPS:
+            return False
+    return False
+
+
+def _number(token: Token) -> str:
+    return "plural" if token.tag_ in {"NNS", "NNPS"} else "singular"
+
+
+def _agrees(kind: str, antecedent: Antecedent) -> bool:
+    """A pronoun agrees with its antecedent: 'it' a singular, 'he' a named person."""
+    if kind == "singular":
+        return antecedent.number == "singular" and not antecedent.person
+    if kind == "person":
+        return antecedent.person
+    return not antecedent.person or antecedent.number == "plural"
+
+
+def _bound_locally(pronoun: Token) -> bool:
+    """'These processes would take time, and they ...': the pronoun has a plural subject before it."""
+    for t in pronoun.doc[: pronoun.i]:
+        if t.dep_ in {"nsubj", "nsubjpass"} and t.tag_ in {"NNS", "NNPS"} and t.pos_ != "PRON":
+            return True
+    return False
 
 
 def _name(token: Token) -> str:
     """The name a subject stands for: a proper-noun chain, else the noun phrase as written."""
     if token.pos_ == "PROPN":
-        parts = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
-        chain = [*parts, token]
-        return token.doc[chain[0].i : token.i + 1].text
-    cut = [c for c in token.children if c.dep_ in {"relcl", "acl", "appos", "prep", "punct"} and c.i > token.i]
+        parts = [c for c in token.children if c.dep_ in {"compound", "det"} and c.i < token.i]
+        parts = [c for c in parts if c.pos_ == "PROPN" or c.dep_ == "det"]
+        start = min((c.i for c in parts), default=token.i)
+        return token.doc[start : token.i + 1].text
+    cut = [
+        c
+        for c in token.children
+        if c.dep_ in {"relcl", "acl", "appos", "prep", "punct"} and c.i > token.i
+    ]
     end = min((c.left_edge.i for c in cut), default=token.right_edge.i + 1)
     return token.doc[token.left_edge.i : max(end, token.i + 1)].text
 

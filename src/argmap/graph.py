@@ -37,10 +37,17 @@ def build_graph(
         graph.add_node(claim.id, kind="claim", **claim.model_dump(mode="json"))
         graph.add_edge(f"doc:{claim.doc_id}", claim.id, key="contains", relation="contains")
         for faction in claim.factions:
-            graph.add_edge(claim.id, f"faction:{faction}", key="about", relation="about", stance=claim.stance)
+            graph.add_edge(
+                claim.id, f"faction:{faction}", key="about", relation="about", stance=claim.stance
+            )
     for rel in relations:
         graph.add_edge(
-            rel.source, rel.target, key=rel.relation, relation=rel.relation, basis=rel.basis, score=rel.score
+            rel.source,
+            rel.target,
+            key=rel.relation,
+            relation=rel.relation,
+            basis=rel.basis,
+            score=rel.score,
         )
     return graph
 
@@ -61,6 +68,12 @@ def claim_relations(graph: nx.MultiDiGraph) -> list[Relation]:
     for u, v, data in graph.edges(data=True):
         if data.get("relation") in {"restates", "supports", "contrasts"}:
             out.append(
-                Relation(source=u, target=v, relation=data["relation"], basis=data.get("basis", ""), score=data.get("score", 1.0))
+                Relation(
+                    source=u,
+                    target=v,
+                    relation=data["relation"],
+                    basis=data.get("basis", ""),
+                    score=data.get("score", 1.0),
+                )
             )
     return out

@@ -114,8 +114,7 @@ def read_document(
         size = path.stat().st_size
         if size > max_bytes:
             raise InputError(
-                f"{path}: {size} bytes is over the limit of {max_bytes} "
-                "(raise it with --max-bytes)"
+                f"{path}: {size} bytes is over the limit of {max_bytes} (raise it with --max-bytes)"
             )
         data = path.read_bytes()
     except OSError as exc:

@@ -23,13 +23,7 @@ from argmap.rules import RuleSet
 
 _WORD = re.compile(r"[^\W\d_]+(?:[’'\-][^\W\d_]+)*", re.UNICODE)
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
-    before being below between both but by can could did do does doing down during each
-    even few for from further had has have having he her here hers him his how i if in into
-    is it its itself just may me might more most much must my no nor not now of off on once
-    only or other our out over own same she should so some such than that the their them then
-    there these they this those through to too under until up very was we were what when
-    where which while who whom why will with would yet you your""".split()
+    ["a", "about", "above", "after", "again", "against", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "even", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "me", "might", "more", "most", "much", "must", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "yet", "you", "your"]
 )
 RESTATE_THRESHOLD = 0.6
 MAX_POSTING = 200
@@ -37,7 +31,9 @@ MAX_POSTING = 200
 
 def content_words(text: str) -> frozenset[str]:
     """Lower-cased words of a claim without stop words."""
-    return frozenset(w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in STOPWORDS)
+    return frozenset(
+        w for w in (m.group().lower() for m in _WORD.finditer(text)) if w not in STOPWORDS
+    )
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
@@ -47,7 +43,9 @@ def overlap(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def restatements(claims: Sequence[Claim], *, threshold: float = RESTATE_THRESHOLD) -> list[Relation]:
+def restatements(
+    claims: Sequence[Claim], *, threshold: float = RESTATE_THRESHOLD
+) -> list[Relation]:
     """``restates`` edges between claims of different documents that say the same thing."""
     words = [content_words(c.text) for c in claims]
     index: dict[str, list[int]] = defaultdict(list)
@@ -98,7 +96,9 @@ def discourse_relations(claims: Sequence[Claim], rules: RuleSet) -> list[Relatio
                 else:
                     src, dst = claim.id, prev.id
                 relations.append(
-                    Relation(source=src, target=dst, relation=rule.label, basis=f"discourse:{rule.id}")  # type: ignore[arg-type]
+                    Relation(
+                        source=src, target=dst, relation=rule.label, basis=f"discourse:{rule.id}"
+                    )  # type: ignore[arg-type]
                 )
                 break
     return relations

@@ -138,7 +138,9 @@ class Manifest(Record):
     taxonomy_sha256: str
     counts: dict[str, int]
     documents: dict[str, str] = Field(description="doc_id -> sha256 of the input file")
-    errors: dict[str, str] = Field(default_factory=dict, description="inputs that could not be read")
+    errors: dict[str, str] = Field(
+        default_factory=dict, description="inputs that could not be read"
+    )
 
 
 Document.model_rebuild()

@@ -42,6 +42,7 @@ RuleType = Literal[
     "anaphor",
     "discourse",
     "boilerplate",
+    "glue",
     "disable",
 ]
 
@@ -53,6 +54,7 @@ DEFAULT_FILES = (
     "attribution.jsonl",
     "anaphora.jsonl",
     "discourse.jsonl",
+    "glue.jsonl",
 )
 DEFAULT_FACTIONS = ("oligarchs", "siloviki", "military", "fsb", "elites")
 STANCE_LABELS = ("loyal", "disloyal", "targeted", "neutral")
@@ -79,6 +81,9 @@ class Rule(BaseModel):
     direction: Literal["forward", "backward"] | None = None
     deps: list[str] = Field(default_factory=list)
     requires: str | None = None
+    trim: int = Field(
+        default=0, ge=0, description="tokens of context to drop from the end of a match"
+    )
     description: str = ""
 
     @model_validator(mode="after")
@@ -160,15 +165,16 @@ def read_rule_file(path: Path | str, *, text: str | None = None) -> list[Rule]:
     return rules
 
 
-def _plural(term: str) -> str | None:
+def _plurals(term: str) -> list[str]:
+    """Simple English plurals of a lexicon term (both -s and -es where unsure)."""
     last = term.split()[-1] if term.split() else ""
     if not last.isalpha() or not last.islower() or last.endswith("s"):
-        return None
+        return []
     if last.endswith("y") and last[-2:-1] not in "aeiou":
-        return term[:-1] + "ies"
+        return [term[:-1] + "ies"]
     if last.endswith(("ch", "sh", "x")):
-        return term + "es"
-    return term + "s"
+        return [term + "s", term + "es"]
+    return [term + "s"]
 
 
 def _loose(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -279,8 +285,8 @@ class RuleMatcher:
                 variants: list[str] = []
                 for term in rule.terms:
                     variants.append(term)
-                    if rule.type == "faction" and (plural := _plural(term)):
-                        variants.append(plural)
+                    if rule.type == "faction":
+                        variants.extend(_plurals(term))
                 self.phrases.add(rule.id, list(nlp.tokenizer.pipe(variants)))
             elif rule.lemmas:
                 lemmas = [x.lower() for x in rule.lemmas]

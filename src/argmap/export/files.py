@@ -65,7 +65,9 @@ def locked(out: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise OutputError(f"{out}: another argmap build is writing here; try again when it ends") from None
+            raise OutputError(
+                f"{out}: another argmap build is writing here; try again when it ends"
+            ) from None
         yield
     finally:
         handle.close()
