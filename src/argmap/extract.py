@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -156,7 +156,7 @@ class Extractor:
         wanted = [s for s, flag in zip(sentences, flags, strict=True) if flag]
         docs = (self.glue(self.nlp.make_doc(s.text)) for s in wanted)
         parsed = dict(zip((s.index for s in wanted), self.nlp.pipe(docs), strict=True))
-        speakers = quote_speakers(sentences, blocks)
+        speakers = quote_speakers(sentences, blocks, self.glue.known)
         claims: list[Claim] = []
         antecedent: list[Antecedent] = []
         for sentence in sentences:
@@ -499,10 +499,16 @@ def _dedupe(mentions: list[tuple[Token, Token, str, str]]) -> list[tuple[Token, 
 
 
 def _is_clause(doc: Doc) -> bool:
-    """A sentence with a finite verb or copula at its root (not a caption fragment)."""
+    """A sentence with a finite verb (not a caption fragment such as 'About the planning ...')."""
     return any(
-        t.dep_ == "ROOT"
-        and (t.pos_ in {"VERB", "AUX"} or any(c.dep_ in SUBJECT_DEPS for c in t.children))
+        (
+            t.tag_ in {"VBZ", "VBP", "VBD", "MD"}
+            and not any(a.dep_ in {"relcl", "acl"} for a in (t, *t.ancestors))
+        )
+        or (
+            t.dep_ == "ROOT"
+            and (t.pos_ in {"VERB", "AUX"} or any(c.dep_ in SUBJECT_DEPS for c in t.children))
+        )
         for t in doc
     )
 
@@ -644,8 +650,7 @@ class Scope:
                 and marks & (CONCESSIVE_MARKS | BACKGROUND_MARKS)
             ):
                 # a condition, concession or background: never the claim itself
-                if not holds_mention:
-                    stance_out.update(x.i for x in t.subtree)
+                stance_out.update(x.i for x in t.subtree)
                 hedge_out.update(x.i for x in t.subtree if x.i not in mention_tokens)
             elif t.dep_ == "prep" and t.lower_ in CONCESSIVE_PREPS:
                 if not holds_mention:
@@ -748,7 +753,11 @@ def _last_name(sentences: Sequence[Sentence], index: int) -> str | None:
     return None
 
 
-def quote_speakers(sentences: Sequence[Sentence], blocks: Sequence[Block]) -> dict[int, str]:
+def quote_speakers(
+    sentences: Sequence[Sentence],
+    blocks: Sequence[Block],
+    is_word: Callable[[str], bool] = lambda w: False,
+) -> dict[int, str]:
     """Sentences inside a quotation that runs on from an attributed opening.
 
     Journalistic convention: a quotation that continues into the next paragraph
@@ -775,7 +784,10 @@ def quote_speakers(sentences: Sequence[Sentence], blocks: Sequence[Block]) -> di
             speaker = None
         found = intro.search(body)
         if found:
-            who = found.group("who")
+            words = found.group("who").split()
+            while len(words) > 1 and is_word(words[0]):
+                words = words[1:]
+            who = " ".join(words)
             if who.lower() in {"he", "she"}:
                 first = by_block[block_index][0].index
                 who = _last_name(sentences, first) or who

@@ -1,0 +1,320 @@
+"""The extractor on hand-made sentences: factions, stance, certainty, source, units."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import argmap
+from argmap.clean import split_blocks
+from argmap.errors import RuleFileError
+from argmap.extract import Extractor
+from argmap.rules import RuleSet
+from argmap.segment import split_sentences
+
+from .conftest import GOLD, RAW
+
+
+@pytest.fixture(scope="module")
+def extract(nlp, rules):
+    extractor = Extractor(nlp, rules)
+
+    def run(text: str):
+        blocks = split_blocks(text, rules)
+        sentences = split_sentences(blocks, nlp)
+        return extractor.extract("t", text, blocks, sentences)
+
+    return run
+
+
+def one(extract, text):
+    claims = extract(text)
+    assert len(claims) == 1, [c.text for c in claims]
+    return claims[0]
+
+
+@pytest.mark.parametrize(
+    "text, factions",
+    [
+        ("The oligarchs are unhappy with the war.", ["oligarchs"]),
+        ("Several tycoons have quietly moved their money abroad.", ["oligarchs"]),
+        ("Deripaska criticised the war in a post.", ["oligarchs"]),
+        ("The siloviki are closing ranks.", ["siloviki"]),
+        ("The silovarchs have profited from the war.", ["oligarchs", "siloviki"]),
+        ("The Federal Security Bureau is said to be furious.", ["fsb"]),
+        ("His ex-KGB colleagues no longer trust him.", ["fsb"]),
+        ("Bortnikov has kept a low profile.", ["fsb"]),
+        ("Shoigu was sidelined last week.", ["military"]),
+        ("The generals are worried about the losses.", ["military"]),
+        ("Rosgvardia units were deployed to the capital.", ["military"]),
+        ("Kremlin insiders doubt the official line.", ["elites"]),
+        ("Mishustin has stayed silent.", ["elites"]),
+    ],
+)
+def test_faction_lexicon(extract, text, factions):
+    assert one(extract, text).factions == factions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The war entered its second year.",
+        "The special military operation continued in the east.",
+        "Whose side is the FSB on?",
+        "15,000 protesters have been detained.",
+    ],
+)
+def test_no_claim(extract, text):
+    assert extract(text + "\n") == []
+
+
+@pytest.mark.parametrize(
+    "text, stance",
+    [
+        ("The army in Russia has historically resisted coups.", "loyal"),
+        ("The elite currently see no alternative to his reign.", "loyal"),
+        (
+            "It seemed that the security services were not totally supportive of their leader.",
+            "disloyal",
+        ),
+        ("The generals might not be the obvious instigators of a coup.", "loyal"),
+        ("The oligarchs could present an ultimatum to persuade him to step down.", "disloyal"),
+        ("Putin placed the head of the FSB under house arrest.", "targeted"),
+        ("Putin began quietly blaming the security services.", "targeted"),
+        ("The officers who were ousted came from the FSB.", "targeted"),
+        ("The West has seized the oligarchs' yachts.", "neutral"),
+        ("Russian military casualties are increasing.", "neutral"),
+        ("The oligarchs support a coup.", "disloyal"),
+        ("The oligarchs relied on his approval to accumulate assets.", "loyal"),
+        ("The oligarchs are no doubt unhappy with the ruin of the economy.", "disloyal"),
+        ("Putin is a creature of the security services, but tensions are surfacing.", "disloyal"),
+        ("Although the generals doubt the plan, they stay fully behind Putin.", "loyal"),
+    ],
+)
+def test_stance(extract, text, stance):
+    assert one(extract, text).stance == stance
+
+
+@pytest.mark.parametrize(
+    "text, certainty",
+    [
+        ("The FSB might be able to oust Putin.", "hedged"),
+        ("The generals are said to be gravely concerned.", "hedged"),
+        ("It is possible that the elites lose faith.", "hedged"),
+        ("I think that the intelligence community is angry.", "hedged"),
+        ("The military should thus be fully behind the operation.", "hedged"),
+        ("The oligarchs have a lot to lose, despite how sanctions may affect them.", "asserted"),
+        ("The elite continues to show great cohesion around the president.", "asserted"),
+        ("The Russian elite needs to become divided.", "asserted"),
+    ],
+)
+def test_certainty(extract, text, certainty):
+    assert one(extract, text).certainty == certainty
+
+
+@pytest.mark.parametrize(
+    "text, source",
+    [
+        (
+            "Russian security expert Andrei Soldatov said the siloviki are restless.",
+            "Andrei Soldatov",
+        ),
+        ("According to the Daily Mirror, the FSB has contacted the generals.", "the Daily Mirror"),
+        (
+            "The siloviki are working with the FSB to oust him, reports the Daily Mirror.",
+            "the Daily Mirror",
+        ),
+        ("Experts have claimed that the elites are losing faith.", "Experts"),
+        ("The generals are said to be worried.", None),
+    ],
+)
+def test_source(extract, text, source):
+    found = one(extract, text).source
+    assert (found or "").lower() == (source or "").lower()
+
+
+def test_quotation_runs_over_paragraphs(extract):
+    text = (
+        "Analyst Jane Roe said: “Does it matter? It matters a lot.\n\n"
+        "“This is the first time the siloviki are distancing themselves from the president.\n\n"
+        "“He has purged around 150 of his spies.”\n\n"
+        "The generals stay loyal.\n"
+    )
+    claims = extract(text)
+    assert [c.source for c in claims] == ["Jane Roe", "Jane Roe", None]
+
+
+def test_pronoun_takes_the_faction_before(extract):
+    text = (
+        "There has been speculation that the oligarchs could oust Putin. "
+        "They have a lot to lose. However, some of them could present an ultimatum.\n"
+    )
+    claims = extract(text)
+    assert [c.factions for c in claims] == [["oligarchs"]] * 3
+    assert [c.mentions[0].rule for c in claims[1:]] == ["anaphor.they", "anaphor.many-of-them"]
+
+
+def test_pronoun_bound_in_its_own_sentence_is_no_claim(extract):
+    text = "An elite coup is possible. These processes take time, and they may be unlikely.\n"
+    assert len(extract(text)) == 1
+
+
+def test_opposite_clauses_are_split(extract):
+    text = (
+        "The split is between the hardliners who will defend the regime by all means, "
+        "and the softliners who doubt and want reforms.\n"
+    )
+    claims = extract(text)
+    assert [(c.stance, c.text[:18]) for c in claims] == [
+        ("loyal", "The split is betwe"),
+        ("disloyal", "the softliners who"),
+    ]
+
+
+def test_glued_words_are_parsed_apart(extract):
+    claim = one(
+        extract, "Heavy losses among the troops failurescould fuel discontent in the ranks."
+    )
+    assert claim.certainty == "hedged"
+
+
+def test_every_decision_names_its_rules(extract):
+    claim = one(extract, "The FSB is said to be plotting a coup.")
+    assert "fsb.fsb" in claim.rules
+    assert any(r.startswith("disloyal.") for r in claim.rules)
+    assert "hedge.said-to" in claim.rules
+    assert "coup" in claim.cues
+
+
+def test_taxonomy_file_adds_a_faction(tmp_path):
+    taxonomy = tmp_path / "governors.jsonl"
+    taxonomy.write_text(
+        json.dumps(
+            {
+                "id": "governors.terms",
+                "type": "faction",
+                "label": "governors",
+                "terms": ["regional governor", "governors"],
+            }
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    article = tmp_path / "a.txt"
+    article.write_text("Several regional governors are said to doubt the war.\n", encoding="utf-8")
+    amap = argmap.build([article], taxonomy=taxonomy)
+    assert [c.factions for c in amap.claim_list] == [["governors"]]
+    assert amap.claim_list[0].stance == "disloyal"
+
+
+def test_taxonomy_can_disable_a_default_rule(tmp_path):
+    taxonomy = tmp_path / "t.jsonl"
+    taxonomy.write_text('{"id": "military.forces", "type": "disable"}\n', encoding="utf-8")
+    rules = RuleSet.load(taxonomy)
+    assert rules.by_id("military.forces") is None
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        (
+            '{"id": "x", "type": "faction", "label": "Bad Label", "terms": ["a"]}',
+            "line 1|:1: rule x: field",
+        ),
+        ('{"id": "x", "type": "stance", "label": "angry", "terms": ["a"]}', ":1: rule x"),
+        ('{"id": "x", "type": "faction", "label": "a"}', ":1: rule x"),
+        ("{not json", ":1: not valid JSON"),
+        (
+            '{"id": "x", "type": "faction", "label": "a", "terms": ["a"], "colour": 1}',
+            "field colour",
+        ),
+    ],
+)
+def test_bad_taxonomy_names_file_line_and_field(tmp_path, line, message):
+    path = tmp_path / "bad.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    with pytest.raises(RuleFileError, match=str(path.name)) as err:
+        RuleSet.load(path)
+    assert any(part in str(err.value) for part in message.split("|"))
+
+
+def gold_claim(claim_id):
+    for line in (GOLD / "seeds.claims.jsonl").read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        if rec["id"] == claim_id:
+            return rec
+    raise KeyError(claim_id)
+
+
+def predicted_for(seed_build, claim_id):
+    _, amap = seed_build
+    rec = gold_claim(claim_id)
+    text = (RAW / f"{rec['doc_id']}.txt").read_text(encoding="utf-8")
+    start = text.index(rec["text"])
+    end = start + len(rec["text"])
+    for c in amap.claim_list:
+        if c.doc_id == rec["doc_id"] and min(c.end, end) - max(c.start, start) > 0:
+            return c, rec
+    return None, rec
+
+
+@pytest.mark.xfail(
+    strict=True, reason="the scraper dropped the verb ('has historically — largely due to')"
+)
+def test_known_miss_defective_sentence(seed_build):
+    claim, rec = predicted_for(seed_build, "001-14")
+    assert claim is not None and claim.stance == rec["stance"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="'the room' is the Security Council two sentences back: beyond pronoun rules",
+)
+def test_known_miss_the_room(seed_build):
+    claim, rec = predicted_for(seed_build, "002-12")
+    assert claim is not None and claim.factions == rec["factions"]
+
+
+@pytest.mark.xfail(strict=True, reason="'Such bravado' refers back through a noun, not a pronoun")
+def test_known_miss_such_bravado(seed_build):
+    claim, _ = predicted_for(seed_build, "002-17")
+    assert claim is not None
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="'Several potential sources exist' takes its stance from the question before it",
+)
+def test_known_miss_answer_to_a_question(seed_build):
+    claim, rec = predicted_for(seed_build, "000-09")
+    assert claim is not None and claim.stance == rec["stance"]
+
+
+@pytest.mark.xfail(strict=True, reason="'house arrest' is missing from the scraped 001 text")
+def test_known_miss_missing_object(seed_build):
+    claim, rec = predicted_for(seed_build, "001-18")
+    assert claim is not None and claim.stance == rec["stance"]
+
+
+def test_seed_claims_are_declarative_body_sentences(seed_build):
+    _, amap = seed_build
+    for claim in amap.claim_list:
+        assert not claim.text.rstrip("”\"’'").endswith("?")
+        assert "Photo" not in claim.text and "See also" not in claim.text
+
+
+def test_data_files_are_documented():
+    readme = (Path(argmap.__file__).parent / "data" / "README.md").read_text(encoding="utf-8")
+    for rule_type in (
+        "faction",
+        "stance",
+        "hedge",
+        "reporting",
+        "anaphor",
+        "discourse",
+        "boilerplate",
+        "glue",
+    ):
+        assert f"`{rule_type}`" in readme
