@@ -132,7 +132,7 @@ class Extractor:
         """Which sentences may hold a claim (a faction term, or a pronoun right after one)."""
         flags: list[bool] = []
         previous = False
-        for doc in self.nlp.tokenizer.pipe(s.text for s in sentences):
+        for doc in self.nlp.tokenizer.pipe(s.text for s in sentences):  # type: ignore[union-attr]
             has_term = bool(self.loose_factions(doc))
             flag = has_term or (previous and bool(self.loose_anaphora(doc)))
             flags.append(flag)

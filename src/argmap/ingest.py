@@ -125,7 +125,7 @@ def read_document(
         path=str(path),
         sha256=hashlib.sha256(data).hexdigest(),
         text=text,
-        **read_metadata(text),
+        **read_metadata(text),  # type: ignore[arg-type]
     )
 
 

@@ -221,8 +221,11 @@ def discourse_relations(claims: Sequence[Claim], rules: RuleSet) -> list[Relatio
                     src, dst = claim.id, prev.id
                 relations.append(
                     Relation(
-                        source=src, target=dst, relation=rule.label, basis=f"discourse:{rule.id}"
-                    )  # type: ignore[arg-type]
+                        source=src,
+                        target=dst,
+                        relation=rule.label,  # type: ignore[arg-type]
+                        basis=f"discourse:{rule.id}",
+                    )
                 )
                 break
     return relations

@@ -287,7 +287,7 @@ class RuleMatcher:
                     variants.append(term)
                     if rule.type == "faction":
                         variants.extend(_plurals(term))
-                self.phrases.add(rule.id, list(nlp.tokenizer.pipe(variants)))
+                self.phrases.add(rule.id, list(nlp.tokenizer.pipe(variants)))  # type: ignore[union-attr]
             elif rule.lemmas:
                 lemmas = [x.lower() for x in rule.lemmas]
                 attr = "LOWER" if loose else "LEMMA"

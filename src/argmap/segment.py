@@ -80,7 +80,7 @@ def split_sentences(blocks: Iterable[Block], nlp: Language) -> list[Sentence]:
     """
     body = [(i, b) for i, b in enumerate(blocks) if b.kind == "body"]
     sentences: list[Sentence] = []
-    for (index, block), doc in zip(body, nlp.tokenizer.pipe(b.text for _, b in body), strict=True):
+    for (index, block), doc in zip(body, nlp.tokenizer.pipe(b.text for _, b in body), strict=True):  # type: ignore[union-attr]
         for sent in _sentencizer(doc).sents:
             text = sent.text.strip()
             if not text:
