@@ -318,3 +318,25 @@ def test_data_files_are_documented():
         "glue",
     ):
         assert f"`{rule_type}`" in readme
+
+
+@pytest.mark.parametrize(
+    "text, factions, stance",
+    [
+        ("Putin's cronies have quietly moved their fortunes to Dubai.", ["elites"], "neutral"),
+        ("Defence minister Sergei Shoigu was removed from his post.", ["military"], "targeted"),
+        ("The spy chief has fallen out with Putin.", ["fsb"], "disloyal"),
+        ("Wagner fighters began to march on Moscow.", ["military"], "disloyal"),
+        ("The business elite have closed ranks behind the president.", ["oligarchs"], "loyal"),
+        ("Several oligarchs were charged with tax evasion.", ["oligarchs"], "targeted"),
+        ("Ukraine's allies pledged more weapons.", [], None),
+        ("The top brass openly questioned the leadership.", ["military"], "disloyal"),
+    ],
+)
+def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):
+    claims = extract(text)
+    if not factions:
+        assert claims == []
+        return
+    assert len(claims) == 1
+    assert (claims[0].factions, claims[0].stance) == (factions, stance)
