@@ -128,6 +128,15 @@ def test_certainty(extract, text, certainty):
         ),
         ("Experts have claimed that the elites are losing faith.", "Experts"),
         ("The generals are said to be worried.", None),
+        ("Sources close to the Kremlin told Meduza that the FSB is furious with Putin.", "Meduza"),
+        (
+            "“The generals are furious,” said Tatiana Stanovaya, a political analyst.",
+            "Tatiana Stanovaya",
+        ),
+        (
+            "The oligarchs are furious, according to people familiar with the matter.",
+            "people familiar with the matter",
+        ),
     ],
 )
 def test_source(extract, text, source):

@@ -58,7 +58,7 @@ CAUSATIVE = {
 }
 PATIENT_DEPS = {"dobj", "nsubjpass", "pobj", "attr", "oprd"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "expl", "csubj"}
-REGIME_WORDS = {"putin", "him", "president", "kremlin", "regime", "leadership", "leader"}
+ANONYMOUS = {"source", "insider", "person", "people", "official", "aide", "diplomat"}
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
 _NAME = re.compile(r"\b([A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+)+)")
 _OPEN_QUOTES = '“"«'
@@ -478,6 +478,13 @@ class Extractor:
                 if who:
                     return who, m.rule.id
                 continue
+            if subject.lemma_ in ANONYMOUS:
+                # 'Sources told Meduza ...': the outlet that relays them is the source
+                outlets = [
+                    c for c in token.children if c.dep_ in {"dobj", "dative"} and c.pos_ == "PROPN"
+                ]
+                if outlets:
+                    return _name(outlets[0]), m.rule.id
             return _name(subject), m.rule.id
         if quoted:
             return quoted, "source.quotation"
