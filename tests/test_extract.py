@@ -349,3 +349,25 @@ def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):
         return
     assert len(claims) == 1
     assert (claims[0].factions, claims[0].stance) == (factions, stance)
+
+
+def test_a_news_article_beyond_the_seeds():
+    """A hand-written article in the style of wire copy, with site furniture."""
+    amap = argmap.build([Path(__file__).parent / "data" / "mutiny.txt"])
+    by_start = {c.text.split()[0] + " " + c.text.split()[1]: c for c in amap.claim_list}
+    assert by_start['"Nobody in'].factions == ["elites"]
+    assert by_start['"Nobody in'].stance == "disloyal"
+    assert by_start['"Nobody in'].source == "Tatiana Stanovaya"
+    assert by_start["The FSB,"].stance == "loyal"
+    assert (
+        by_start["Yevgeny Prigozhin's"].stance != "targeted"
+    )  # the fighters seize, nobody seizes them
+    assert (by_start["General Sergei"].stance, by_start["General Sergei"].certainty) == (
+        "targeted",
+        "hedged",
+    )
+    assert by_start["Western officials"].source == "Western officials"
+    assert by_start["They depend"].factions == ["oligarchs"]
+    texts = " ".join(c.text for c in amap.claim_list)
+    for furniture in ("Will the army", "Reuters/Stringer", "Read more", "Subscribe", "By Jane"):
+        assert furniture not in texts

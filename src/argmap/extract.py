@@ -42,6 +42,7 @@ SUBORDINATE = {"relcl", "acl", "advcl", "csubj", "pcomp"}
 BACKGROUND_MARKS = {"because", "since", "when", "whenever", "after", "before", "until", "once"}
 BACKGROUND_PREPS = {"due", "owing", "because", "thanks"}
 CONCESSIVE_MARKS = {"although", "though", "if", "unless", "despite", "whereas", "even"}
+ADJUNCT_PREPS = {"since", "after", "before", "during", "amid", "until", "following", "despite"}
 CONCESSIVE_PREPS = {"despite", "notwithstanding"}
 CONTRAST_CC = {"but", "yet", "however", "still", "though"}
 CAUSATIVE = {
@@ -349,9 +350,9 @@ class Extractor:
         matches = self.stance(doc)
         blocked = {i for m in matches if m.rule.type == "pseudo" for i in range(m.start, m.end)}
         external = any(
-            m.rule.type == "external" and (m.rule.label == "frame" or _is_actor(doc[m.end - 1]))
+            m.rule.type == "external"
+            and (m.rule.label == "frame" or (m.start in allowed and _is_actor(doc[m.end - 1])))
             for m in matches
-            if m.start in allowed
         )
         reversers = [m for m in matches if m.rule.type == "reverse"]
         found: list[Found] = []
@@ -376,6 +377,8 @@ class Extractor:
             if _negated(head, self.negators, skip={t.i for t in f.tokens}):
                 f.label = {"loyal": "disloyal", "disloyal": "loyal"}.get(f.label, "neutral")
                 f.rule += "+negation"
+            if f.label == "targeted" and _acts(head, mentions):
+                f.label, f.rule = "neutral", f.rule + "+agent"
             if f.label == "targeted" and external:
                 f.label, f.rule = "neutral", f.rule + "+external-actor"
         return found
@@ -592,12 +595,26 @@ def _is_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
     )
 
 
+def _acts(head: Token, mentions: Sequence[MentionT]) -> bool:
+    """The faction is the active subject of the cue verb ('the fighters seized a city')."""
+    if any(c.dep_ in {"auxpass", "nsubjpass"} for c in head.children):
+        return False
+    verb = head if head.pos_ in {"VERB", "AUX"} else None
+    if verb is None:
+        return False
+    return any(
+        a.dep_ == "nsubj" and a.head.i == verb.i for m in mentions for a in (m[1], *m[1].ancestors)
+    )
+
+
 def _negated(head: Token, negators: set[str], *, skip: set[int]) -> bool:
     """An odd number of negations in the cue's clause (not, never, neither ... nor, no)."""
     count = 0
     t = head
     path = [t]
     while t.dep_ not in CLAUSE_DEPS and t.head.i != t.i:
+        if t.dep_ == "pobj" and t.head.lower_ in ADJUNCT_PREPS:
+            break  # 'not seen since the mutiny': the negation does not reach the adjunct
         t = t.head
         path.append(t)
     for node in path:
@@ -659,6 +676,12 @@ class Scope:
                 # a condition, concession or background: never the claim itself
                 stance_out.update(x.i for x in t.subtree)
                 hedge_out.update(x.i for x in t.subtree if x.i not in mention_tokens)
+            elif (
+                t.dep_ == "prep"
+                and t.lower_ in ADJUNCT_PREPS - CONCESSIVE_PREPS
+                and not holds_mention
+            ):
+                stance_out.update(x.i for x in t.subtree)  # a time: 'since the mutiny'
             elif t.dep_ == "prep" and t.lower_ in CONCESSIVE_PREPS:
                 if not holds_mention:
                     stance_out.update(x.i for x in t.subtree)
@@ -680,7 +703,14 @@ class Scope:
         own: set[int] = set()
         for _first, last, _faction, _rule in mentions:
             clause = _clause_head(last)
-            own.update(x.i for x in doc[lo:hi] if _clause_head(x).i == clause.i)
+            clauses = {clause.i} | {
+                c.i
+                for c in clause.children
+                if c.dep_ == "conj"
+                and c.pos_ in {"VERB", "AUX"}
+                and not any(g.dep_ in SUBJECT_DEPS for g in c.children)
+            }
+            own.update(x.i for x in doc[lo:hi] if _clause_head(x).i in clauses)
             for c in [*last.children, *(g for conj in last.conjuncts for g in conj.children)]:
                 if c.dep_ in {"relcl", "acl"}:
                     own.update(x.i for x in c.subtree)
