@@ -121,3 +121,24 @@ def test_crlf_offsets_follow_universal_newlines(tmp_path: Path, rules, nlp):
     assert doc.text == open(path, encoding="utf-8").read()
     for s in split_sentences(split_blocks(doc.text, rules), nlp):
         assert doc.text[s.start : s.end] == s.text
+
+
+def test_hard_wrapped_sentence_is_joined(rules, nlp):
+    text = (
+        "Analysts say the security services\n"
+        "are increasingly unhappy with the war.\n\n"
+        "If Ukraine and the West were also to acknowledge the\n\n"
+        "validity of such an approach, a signal would be sent.\n"
+        "A Heading Without Punctuation\n"
+        "The next sentence starts in upper case.\n"
+    )
+    blocks = split_blocks(text, rules)
+    assert [b.kind for b in blocks] == ["body", "body", "heading", "body"]
+    assert (
+        blocks[0].text
+        == "Analysts say the security services\nare increasingly unhappy with the war."
+    )
+    sentences = split_sentences(blocks, nlp)
+    assert sentences[0].text == blocks[0].text
+    for s in sentences:
+        assert text[s.start : s.end] == s.text

@@ -56,7 +56,8 @@ def classify_line(line: str, rules: RuleSet) -> tuple[BlockKind, str | None]:
 def split_blocks(text: str, rules: RuleSet) -> list[Block]:
     """Split a document's text into classified blocks, one per non-blank line.
 
-    The first heading before any body text is the ``title``.
+    The first heading before any body text is the ``title``; a line cut
+    mid-sentence is joined with the line that continues it.
 
     Args:
         text: the document text.
@@ -84,7 +85,36 @@ def split_blocks(text: str, rules: RuleSet) -> list[Block]:
         blocks.append(
             Block(start=start, end=start + len(content), text=content, kind=kind, rule=rule)
         )
-    return blocks
+    return _join_wrapped(text, blocks)
+
+
+def _join_wrapped(text: str, blocks: list[Block]) -> list[Block]:
+    """Join a line cut mid-sentence with the line that continues it.
+
+    Hard-wrapped or badly scraped text breaks sentences over lines: a line with
+    no closing punctuation followed by a line that starts in lower case is one
+    sentence, so the two become one body block (its text keeps the line break).
+    """
+    joined: list[Block] = []
+    for block in blocks:
+        prev = joined[-1] if joined else None
+        if (
+            prev is not None
+            and prev.kind in {"body", "heading", "title"}
+            and block.kind in {"body", "heading"}
+            and block.text[:1].islower()
+            and not _LINE_END.search(_MARKUP.sub("", prev.text))
+        ):
+            joined[-1] = Block(
+                start=prev.start,
+                end=block.end,
+                text=text[prev.start : block.end],
+                kind="body",
+                rule="layout-joined-lines",
+            )
+            continue
+        joined.append(block)
+    return joined
 
 
 class GlueSplitter:
