@@ -371,3 +371,22 @@ def test_a_news_article_beyond_the_seeds():
     texts = " ".join(c.text for c in amap.claim_list)
     for furniture in ("Will the army", "Reuters/Stringer", "Read more", "Subscribe", "By Jane"):
         assert furniture not in texts
+
+
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        (
+            "While the FSB remains loyal to Putin, the army is increasingly restless and disgruntled.",
+            [(["fsb"], "loyal"), (["military"], "disloyal")],
+        ),
+        (
+            "The oligarchs are unhappy with the war, but the security services remain fully behind Putin.",
+            [(["oligarchs"], "disloyal"), (["fsb"], "loyal")],
+        ),
+    ],
+)
+def test_clauses_about_different_factions_are_split(extract, text, parts):
+    claims = extract(text)
+    assert [(c.factions, c.stance) for c in claims] == parts
+    assert all(text[: c.end].endswith(c.text) for c in claims)

@@ -261,28 +261,66 @@ class Extractor:
     def split(self, doc: Doc, mentions: list[MentionT]) -> list[Draft]:
         """One draft per sentence, or one per part where parts say opposite things.
 
-        A sentence is split where two mentions each carry a relative clause with
-        opposite stance (``hardliners who will defend ... and softliners who doubt``).
+        A sentence is split in two where two mentions each carry a relative clause
+        with opposite stance (``hardliners who will defend ... and softliners who
+        doubt``), or where a subordinate or coordinate clause says the opposite
+        about another faction (``While the FSB stays loyal, the army is restless``).
         """
-        whole = Draft(0, len(doc), list(mentions))
+        for cut in self._relcl_cut(doc, mentions), self._clause_cut(doc, mentions):
+            if cut is None:
+                continue
+            start2, end1 = cut
+            while end1 > 0 and (doc[end1 - 1].is_punct or doc[end1 - 1].dep_ == "cc"):
+                end1 -= 1
+            while start2 < len(doc) - 1 and (doc[start2].is_punct or doc[start2].dep_ == "cc"):
+                start2 += 1
+            first = Draft(0, end1, [m for m in mentions if m[1].i < end1])
+            second = Draft(start2, len(doc), [m for m in mentions if m[1].i >= start2])
+            if first.mentions and second.mentions and end1 > 0:
+                return [first, second]
+        return [Draft(0, len(doc), list(mentions))]
+
+    def _local_stance(self, doc: Doc, tokens: list[Token], mentions: list[MentionT]) -> str:
+        if not mentions:
+            return "neutral"
+        return self._decide(self._cues(doc, tokens, mentions), mentions[0])[0]
+
+    def _relcl_cut(self, doc: Doc, mentions: list[MentionT]) -> tuple[int, int] | None:
         with_relcl = []
         for m in sorted(mentions, key=lambda m: m[0].i):
             rel = [c for c in m[1].children if c.dep_ in {"relcl", "acl"}]
             if rel:
-                label = self._decide(self._cues(doc, list(rel[0].subtree), [m]), m)[0]
+                label = self._local_stance(doc, list(rel[0].subtree), [m])
                 if label != "neutral":
                     with_relcl.append((m, label))
         for (m1, s1), (m2, s2) in zip(with_relcl, with_relcl[1:], strict=False):
             if s1 != s2 and m1[1].i < m2[0].i:
                 cut = m2[1].left_edge.i
-                end1 = cut
-                while end1 > 0 and (doc[end1 - 1].is_punct or doc[end1 - 1].dep_ == "cc"):
-                    end1 -= 1
-                first = Draft(0, end1, [m for m in mentions if m[1].i < cut])
-                second = Draft(cut, len(doc), [m for m in mentions if m[1].i >= cut])
-                if first.mentions and second.mentions:
-                    return [first, second]
-        return [whole]
+                return cut, cut
+        return None
+
+    def _clause_cut(self, doc: Doc, mentions: list[MentionT]) -> tuple[int, int] | None:
+        roots = [t for t in doc if t.dep_ == "ROOT"]
+        if len(roots) != 1:
+            return None
+        for clause in roots[0].children:
+            if clause.dep_ not in {"advcl", "conj"} or clause.pos_ not in {"VERB", "AUX"}:
+                continue
+            if not any(c.dep_ in SUBJECT_DEPS for c in clause.children):
+                continue
+            lo, hi = clause.left_edge.i, clause.right_edge.i + 1
+            if lo != 0 and hi < len(doc) - 1:
+                continue  # only a clause at either end of the sentence
+            inside = [m for m in mentions if lo <= m[1].i < hi]
+            outside = [m for m in mentions if not lo <= m[1].i < hi]
+            if not inside or not outside or {m[2] for m in inside} == {m[2] for m in outside}:
+                continue
+            rest = [t for t in doc if not lo <= t.i < hi]
+            s_in = self._local_stance(doc, list(doc[lo:hi]), inside)
+            s_out = self._local_stance(doc, rest, outside)
+            if "neutral" not in (s_in, s_out) and s_in != s_out:
+                return (hi, hi) if lo == 0 else (lo, lo)
+        return None
 
     # -- step 4: labels -----------------------------------------------------------------
 
@@ -666,6 +704,8 @@ class Scope:
         hedge_out: set[int] = set()
         contrast: set[int] = set()
         for t in span:
+            if t.left_edge.i <= lo and t.right_edge.i >= hi - 1:
+                continue  # the claim is this very clause
             holds_mention = any(i in mention_tokens for i in (x.i for x in t.subtree))
             marks = {c.lower_ for c in t.children if c.dep_ == "mark"}
             if (

@@ -290,8 +290,12 @@ class RuleMatcher:
                 self.phrases.add(rule.id, list(nlp.tokenizer.pipe(variants)))  # type: ignore[union-attr]
             elif rule.lemmas:
                 lemmas = [x.lower() for x in rule.lemmas]
-                attr = "LOWER" if loose else "LEMMA"
-                self.tokens.add(rule.id, [[{attr: {"IN": lemmas}}]])
+                # the lemma, or the word itself: lemmatizers disagree on forms
+                # such as 'disgruntled' (lemma 'disgruntle')
+                patterns = [[{"LOWER": {"IN": lemmas}}]]
+                if not loose:
+                    patterns.append([{"LEMMA": {"IN": lemmas}}])
+                self.tokens.add(rule.id, patterns)
             elif rule.pattern:
                 pattern = _loose(rule.pattern) if loose else rule.pattern
                 try:
