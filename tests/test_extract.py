@@ -390,3 +390,17 @@ def test_clauses_about_different_factions_are_split(extract, text, parts):
     claims = extract(text)
     assert [(c.factions, c.stance) for c in claims] == parts
     assert all(text[: c.end].endswith(c.text) for c in claims)
+
+
+def test_a_markdown_analysis_beyond_the_seeds():
+    """A hand-written analysis piece in markdown, with a newsletter link."""
+    amap = argmap.build([Path(__file__).parent / "data" / "elites.md"])
+    claims = {c.text.split()[0] + " " + c.text.split()[1]: c for c in amap.claim_list}
+    assert claims["The siloviki"].stance == "loyal"
+    assert claims["Nikolai Patrushev"].factions == ["fsb"]
+    assert claims["Nikolai Patrushev"].stance == "loyal"  # they punish disloyalty
+    assert claims["Oligarchs who"].stance == "targeted"  # the main clause decides
+    assert claims["Commanders resent"].stance == "disloyal"
+    assert claims["Still, Kremlin"].source == "The Moscow Times"
+    assert not any(c.text.startswith("Could") for c in amap.claim_list)
+    assert amap.documents[0].title == "Why Russia's elites are not abandoning Putin — yet"

@@ -88,7 +88,9 @@ class Found:
 
     @property
     def head(self) -> Token:
-        return self.tokens[-1] if len(self.tokens) > 1 else self.tokens[0]
+        """The syntactic head of the cue's words."""
+        doc = self.tokens[0].doc
+        return doc[self.tokens[0].i : self.tokens[-1].i + 1].root
 
     @property
     def text(self) -> str:
@@ -415,8 +417,8 @@ class Extractor:
             if _negated(head, self.negators, skip={t.i for t in f.tokens}):
                 f.label = {"loyal": "disloyal", "disloyal": "loyal"}.get(f.label, "neutral")
                 f.rule += "+negation"
-            if f.label == "targeted" and _acts(head, mentions):
-                f.label, f.rule = "neutral", f.rule + "+agent"
+            if f.label == "targeted" and (_acts(head, mentions) or _other_patient(head, mentions)):
+                f.label, f.rule = "neutral", f.rule + "+not-the-faction"
             if f.label == "targeted" and external:
                 f.label, f.rule = "neutral", f.rule + "+external-actor"
         return found
@@ -443,7 +445,7 @@ class Extractor:
         if not cues:
             return "neutral", []
         anchor = mentions[0]
-        for tier in (scope.contrast, scope.own):
+        for tier in (scope.contrast, scope.own, scope.relative):
             picked = [c for c in cues if c.head.i in tier]
             if picked:
                 return self._decide(picked, anchor)
@@ -645,6 +647,20 @@ def _acts(head: Token, mentions: Sequence[MentionT]) -> bool:
     )
 
 
+def _other_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
+    """The repression falls on someone named who is not the faction ('disloyalty is punished')."""
+    if head.pos_ not in {"VERB", "AUX"}:
+        return False
+    patients = [c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}]
+    if not patients:
+        return False
+    inside = {t.i for m in mentions for t in (m[0], m[1])}
+    for p in patients:
+        if p.pos_ in {"PRON", "DET", "NUM"} or any(t.i in inside for t in p.subtree):
+            return False
+    return True
+
+
 def _negated(head: Token, negators: set[str], *, skip: set[int]) -> bool:
     """An odd number of negations in the cue's clause (not, never, neither ... nor, no)."""
     count = 0
@@ -683,14 +699,16 @@ class Scope:
     """Which tokens of a claim speak about its factions.
 
     ``stance`` holds the tokens whose cues count for the stance, ``hedge`` those
-    whose hedges count for certainty; ``contrast`` (a clause after ``but``) and
-    ``own`` (the mention's own clause and relative clause) decide first.
+    whose hedges count for certainty. Stance is decided by the first of these
+    that holds a cue: ``contrast`` (a clause after ``but``), ``own`` (the clause
+    the mention is in), ``relative`` (its relative clause), then the rest.
     """
 
     stance: set[int]
     hedge: set[int]
     contrast: set[int]
     own: set[int]
+    relative: set[int]
 
     @classmethod
     def of(cls, doc: Doc, mentions: Sequence[MentionT], lo: int, hi: int) -> Scope:
@@ -740,8 +758,15 @@ class Scope:
                 elif subjects and not holds_mention:
                     stance_out.update(x.i for x in t.subtree)
                     hedge_out.update(x.i for x in t.subtree)
+        relative: set[int] = set()
+        for _first, last, _faction, _rule in mentions:
+            for c in [*last.children, *(g for conj in last.conjuncts for g in conj.children)]:
+                if c.dep_ in {"relcl", "acl"}:
+                    relative.update(x.i for x in c.subtree)
         own: set[int] = set()
         for _first, last, _faction, _rule in mentions:
+            if last.i in relative:
+                continue  # 'oligarchs who ..., such as Tinkov, were forced': Tinkov's clause is not the claim's
             clause = _clause_head(last)
             clauses = {clause.i} | {
                 c.i
@@ -751,9 +776,6 @@ class Scope:
                 and not any(g.dep_ in SUBJECT_DEPS for g in c.children)
             }
             own.update(x.i for x in doc[lo:hi] if _clause_head(x).i in clauses)
-            for c in [*last.children, *(g for conj in last.conjuncts for g in conj.children)]:
-                if c.dep_ in {"relcl", "acl"}:
-                    own.update(x.i for x in c.subtree)
         every = {t.i for t in span}
         stance = every - stance_out
         return cls(
@@ -761,6 +783,7 @@ class Scope:
             hedge=every - hedge_out,
             contrast=contrast & stance,
             own=own & stance,
+            relative=relative & stance,
         )
 
 
