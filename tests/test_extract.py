@@ -404,3 +404,21 @@ def test_a_markdown_analysis_beyond_the_seeds():
     assert claims["Still, Kremlin"].source == "The Moscow Times"
     assert not any(c.text.startswith("Could") for c in amap.claim_list)
     assert amap.documents[0].title == "Why Russia's elites are not abandoning Putin — yet"
+
+
+@pytest.mark.parametrize(
+    "text, mentions",
+    [
+        ("Ukrainian troops pushed back Russian forces near Kharkiv.", ["Russian forces"]),
+        (
+            "US intelligence agencies believe that the Russian military is exhausted.",
+            ["Russian military"],
+        ),
+        ("British military intelligence said Russia's generals are frustrated.", ["generals"]),
+        ("NATO commanders met in Brussels on Tuesday.", []),
+        ("The General Staff in Kyiv said the offensive had stalled.", []),
+    ],
+)
+def test_other_countries_forces_are_not_russian_factions(extract, text, mentions):
+    claims = extract(text)
+    assert [m.text for c in claims for m in c.mentions] == mentions

@@ -122,6 +122,7 @@ class Extractor:
         self.loose_anaphora = rules.matcher(nlp, "anaphor", loose=True)
         self.factions = rules.matcher(nlp, "faction")
         self.anaphora = rules.matcher(nlp, "anaphor")
+        self.foreign = rules.matcher(nlp, "foreign")
         self.stance = rules.matcher(nlp, "stance", "pseudo", "reverse", "external")
         self.hedges = rules.matcher(nlp, "hedge", "pseudo")
         self.reporting = rules.matcher(nlp, "reporting")
@@ -192,7 +193,7 @@ class Extractor:
             if (m.start, m.end) in spans:
                 end = max(m.start + 1, m.end - m.rule.trim)
                 out.append((doc[m.start], doc[end - 1], m.rule.label, m.rule.id))
-        out = self._drop_background(_dedupe(out))
+        out = self._drop_foreign(doc, self._drop_background(_dedupe(out)))
         if out or not antecedent:
             return out, False
         for m in longest(self.anaphora(doc)):
@@ -209,6 +210,44 @@ class Extractor:
             for a in targets:
                 out.append((doc[m.start], token, a.faction, m.rule.id))
         return _dedupe(out), True
+
+    def _drop_foreign(self, doc: Doc, mentions: list[MentionT]) -> list[MentionT]:
+        """Drop mentions of another country's forces or services ('Ukrainian troops', 'US intelligence')."""
+        foreign = {i for m in self.foreign(doc) for i in range(m.start, m.end)}
+        if not foreign:
+            return mentions
+        kept = []
+        for m in mentions:
+            first, last = m[0], m[1]
+            modifiers = {
+                c.i
+                for t in doc[first.i : last.i + 1]
+                for c in t.children
+                if c.dep_ in {"amod", "compound", "poss", "nmod"}
+            }
+            modifiers |= {
+                c.i
+                for c in last.head.children
+                if last.dep_ in {"compound", "amod"} and c.dep_ in {"amod", "compound", "poss"}
+            }
+            before = (
+                {first.i - 1, first.i - 2}
+                if first.i >= 1 and (first.i < 2 or doc[first.i - 1].pos_ != "PUNCT")
+                else set()
+            )
+            span_words = set(range(first.i, last.i + 1))
+            # 'the General Staff in Kyiv', 'the intelligence services of Ukraine'
+            modifiers |= {
+                g.i
+                for c in last.children
+                if c.dep_ == "prep" and c.lower_ in {"in", "of", "from"}
+                for g in c.children
+                if g.dep_ == "pobj"
+            }
+            if foreign & (modifiers | span_words | ({first.i - 1} & before)):
+                continue
+            kept.append(m)
+        return kept
 
     def _drop_background(self, mentions: list[MentionT]) -> list[MentionT]:
         kept = [m for m in mentions if not _in_background(m[1])]

@@ -43,6 +43,7 @@ RuleType = Literal[
     "discourse",
     "boilerplate",
     "glue",
+    "foreign",
     "disable",
 ]
 
@@ -307,7 +308,10 @@ class RuleMatcher:
         """All matches in ``doc``, sorted by position, longest first at equal starts."""
         vocab = doc.vocab
         found = []
-        for match_id, start, end in [*self.phrases(doc), *self.tokens(doc)]:
+        raw = [*self.phrases(doc)] if len(self.phrases) else []
+        if len(self.tokens):
+            raw.extend(self.tokens(doc))
+        for match_id, start, end in raw:
             rule = self.rules[vocab.strings[match_id]]
             found.append(Match(rule, start, end))
         found.sort(key=lambda m: (m.start, -(m.end - m.start), m.rule.id))
