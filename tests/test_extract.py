@@ -422,3 +422,24 @@ def test_a_markdown_analysis_beyond_the_seeds():
 def test_other_countries_forces_are_not_russian_factions(extract, text, mentions):
     claims = extract(text)
     assert [m.text for c in claims for m in c.mentions] == mentions
+
+
+@pytest.mark.parametrize(
+    "text, stance",
+    [
+        ("The generals refused to back the operation.", "disloyal"),
+        ("The oligarchs no longer support Putin.", "disloyal"),
+        ("The FSB has yet to show any sign of disloyalty.", "loyal"),
+        ("The army is unlikely to turn against Putin.", "loyal"),
+        ("A coup by the military is highly unlikely.", "loyal"),
+        ("Few in the elite would dare to challenge him.", "loyal"),
+        ("The siloviki have never been more loyal.", "loyal"),
+        ("There is no sign that the military is preparing a coup.", "loyal"),
+        ("Officers are reluctant to support the war.", "disloyal"),
+        ("The oligarchs fear that they will lose everything if they oppose Putin.", "loyal"),
+        ("Putin fired his defence minister last year.", "targeted"),
+        ("The FSB arrested several officials for treason.", "neutral"),
+    ],
+)
+def test_negation_and_its_scope(extract, text, stance):
+    assert one(extract, text).stance == stance

@@ -126,7 +126,18 @@ class Extractor:
         self.stance = rules.matcher(nlp, "stance", "pseudo", "reverse", "external")
         self.hedges = rules.matcher(nlp, "hedge", "pseudo")
         self.reporting = rules.matcher(nlp, "reporting")
-        self.negators = {x.lower() for r in rules.of("negation") for x in r.lemmas + r.terms}
+        self.negators = {
+            x.lower()
+            for r in rules.of("negation")
+            if r.label != "predicate"
+            for x in r.lemmas + r.terms
+        }
+        self.negating = {
+            x.lower()
+            for r in rules.of("negation")
+            if r.label == "predicate"
+            for x in r.lemmas + r.terms
+        }
         self.order = {label: i for i, label in enumerate(rules.factions)}
         self.glue = GlueSplitter(nlp, rules)
 
@@ -453,7 +464,7 @@ class Extractor:
                         f.label, f.rule = "loyal", f"{f.rule}+{r.rule.id}"
             if f in loyal_verbs and any(d.head in f.head.subtree and d is not f for d in disloyal):
                 f.label = "disloyal"
-            if _negated(head, self.negators, skip={t.i for t in f.tokens}):
+            if _negated(head, self.negators, self.negating, skip={t.i for t in f.tokens}):
                 f.label = {"loyal": "disloyal", "disloyal": "loyal"}.get(f.label, "neutral")
                 f.rule += "+negation"
             if f.label == "targeted" and (_acts(head, mentions) or _other_patient(head, mentions)):
@@ -700,8 +711,16 @@ def _other_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
     return True
 
 
-def _negated(head: Token, negators: set[str], *, skip: set[int]) -> bool:
-    """An odd number of negations in the cue's clause (not, never, neither ... nor, no)."""
+def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set[int]) -> bool:
+    """An odd number of negations of the cue (not, never, neither ... nor, no longer,
+    refused to, unlikely to, no sign that).
+
+    Args:
+        head: the cue's head word.
+        negators: negating words (``not``, ``never``, ``no``).
+        predicates: negating verbs and adjectives (``refuse``, ``unlikely``).
+        skip: token indices of the cue itself.
+    """
     count = 0
     t = head
     path = [t]
@@ -710,18 +729,43 @@ def _negated(head: Token, negators: set[str], *, skip: set[int]) -> bool:
             break  # 'not seen since the mutiny': the negation does not reach the adjunct
         t = t.head
         path.append(t)
+    comparative = any(
+        n.tag_ in {"JJR", "RBR"} or any(c.lower_ in {"more", "less"} for c in n.children)
+        for n in path
+    )
     for node in path:
+        if node.i not in skip and node.i != head.i and node.lemma_.lower() in predicates:
+            count += 1  # 'refused to back', 'unlikely to turn against'
         for c in node.children:
             if c.i in skip:
                 continue
             if c.dep_ == "neg" or (c.dep_ in {"det", "advmod", "preconj"} and c.lower_ in negators):
-                count += 1
-            if c.dep_ in {"nsubj", "nsubjpass"}:
-                if any(
+                if not (comparative and c.lower_ == "never"):  # 'never more loyal'
+                    count += 1
+            elif (
+                c.dep_ == "advmod"
+                and c.lower_ in {"longer", "more"}
+                and any(g.lower_ == "no" for g in c.children)
+            ):
+                count += 1  # 'no longer'
+            elif c.dep_ == "advmod" and c.lower_ == "yet" and node.lemma_ in {"have", "be"}:
+                count += 1  # 'has yet to show'
+            elif c.dep_ == "acomp" and c.lemma_.lower() in predicates and c not in path:
+                count += 1  # 'a coup is unlikely'
+            if c.dep_ in {"nsubj", "nsubjpass"} and (
+                any(
                     g.dep_ in {"preconj", "det"} and g.lower_ in {"neither", "no", "none"}
                     for g in c.children
-                ) or c.lower_ in {"none", "nobody", "neither", "nothing"}:
-                    count += 1
+                )
+                or c.lower_ in {"none", "nobody", "neither", "nothing", "few", "little"}
+            ):
+                count += 1
+    # 'there is no sign that ...', 'it is not true that ...', 'I don't think ...'
+    top = path[-1]
+    if top.dep_ in {"acl", "ccomp"} and any(
+        c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in negators) for c in top.head.children
+    ):
+        count += 1
     return count % 2 == 1
 
 
