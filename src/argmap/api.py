@@ -6,7 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import spacy
@@ -32,6 +32,9 @@ from argmap.link import link
 from argmap.models import Claim, Document, Manifest, Relation
 from argmap.rules import RuleSet
 from argmap.segment import load_pipeline, split_sentences
+
+if TYPE_CHECKING:
+    from argmap.query import Explanation, Summary
 
 PathLike = str | Path
 
@@ -61,16 +64,38 @@ class ArgumentMap:
         stance: str | None = None,
         certainty: str | None = None,
         doc: str | None = None,
+        source: str | None = None,
+        text: str | None = None,
+        related_to: str | None = None,
     ) -> list[Claim]:
-        """Claims, optionally filtered by faction, stance, certainty or document."""
-        return [
-            c
-            for c in self.claim_list
-            if (faction is None or faction in c.factions)
-            and (stance is None or c.stance == stance)
-            and (certainty is None or c.certainty == certainty)
-            and (doc is None or c.doc_id == doc)
-        ]
+        """Claims, filtered as ``argmap query`` does (filters left as None do not apply).
+
+        Args:
+            faction: a faction label the claim is about.
+            stance: ``loyal``, ``disloyal``, ``targeted`` or ``neutral``.
+            certainty: ``asserted`` or ``hedged``.
+            doc: a document id.
+            source: a case-insensitive part of the source's name (``"author"``:
+                claims in the author's own voice).
+            text: a regular expression searched, case-insensitively, in the text.
+            related_to: a claim id: the claims linked to it by any relation.
+
+        Raises:
+            QueryError: a bad regular expression or an unknown claim id.
+        """
+        from argmap.query import filter_claims
+
+        return filter_claims(
+            self.claim_list,
+            faction=faction,
+            stance=stance,
+            certainty=certainty,
+            doc=doc,
+            source=source,
+            text=text,
+            related_to=related_to,
+            relations=self.relations,
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The graph in node-link form, as written to ``graph.json``."""
@@ -81,6 +106,47 @@ class ArgumentMap:
             f"ArgumentMap(documents={len(self.documents)}, claims={len(self.claim_list)}, "
             f"relations={len(self.relations)})"
         )
+
+    def summary(self) -> Summary:
+        """The faction x stance matrix, top sources and most contested factions (``argmap summary``)."""
+        from argmap.query import summarize
+
+        return summarize(self)
+
+    def explain(self, claim_id: str) -> Explanation:
+        """The rules and cues behind one claim (``argmap explain``).
+
+        Raises:
+            QueryError: no claim has this id.
+        """
+        from argmap.query import explain
+
+        return explain(self, claim_id)
+
+    def export(self, fmt: str, path: PathLike | None = None, **options: Any) -> str:
+        """The map in an export format (``graphml``, ``aif``, ``csv``, ``html``, ``cytoscape``).
+
+        Args:
+            fmt: the format.
+            path: also write the export to this file.
+            **options: ``bom`` (csv), ``raw`` and ``title`` (html).
+
+        Raises:
+            QueryError: unknown format.
+        """
+        from argmap.export import export
+        from argmap.export.files import write_atomic
+
+        text = export(self, fmt, **options)
+        if path is not None:
+            write_atomic(Path(path), text)
+        return text
+
+    def _repr_html_(self) -> str:
+        """A compact summary for Jupyter: counts and the faction x stance matrix."""
+        from argmap.query import summary_html
+
+        return summary_html(self.summary())
 
 
 def build(

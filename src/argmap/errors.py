@@ -25,3 +25,7 @@ class OutputError(ArgmapError):
 
 class GoldError(ArgmapError):
     """A gold annotation file is malformed; the message names file, line and field."""
+
+
+class QueryError(ArgmapError):
+    """A query is malformed: a bad regex, an unknown claim id or an unknown format."""
