@@ -7,9 +7,13 @@ Commands parse options, call the library, print, and map errors to exit codes:
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
 from collections import Counter
 from pathlib import Path
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Annotated, NoReturn
 
 import typer
@@ -62,9 +66,16 @@ def build(
     """
     paths = inputs or [Path("data/raw")]
     try:
-        amap = api.build(
-            paths, out=out, taxonomy=taxonomy, model=model, encoding=encoding, max_bytes=max_bytes
-        )
+        with build_progress(paths, quiet=quiet) as on_document:
+            amap = api.build(
+                paths,
+                out=out,
+                taxonomy=taxonomy,
+                model=model,
+                encoding=encoding,
+                max_bytes=max_bytes,
+                on_document=on_document,
+            )
     except USAGE_ERRORS as exc:
         fail(str(exc), 2)
     except InputError as exc:
@@ -122,10 +133,196 @@ def eval_(
         typer.echo(format_scores(scores))
 
 
-def main() -> None:
-    """Entry point of the ``argmap`` script."""
+@contextmanager
+def build_progress(paths: Sequence[Path], *, quiet: bool) -> Iterator[Callable[[str], None] | None]:
+    """A progress bar on stderr, one step per input file; none when quiet or not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from argmap.ingest import iter_input_files
+
     try:
-        app()
+        total = len(list(iter_input_files(paths)))
+    except ArgmapError:
+        yield None
+        return
+    with typer.progressbar(length=total, label="building", file=sys.stderr, show_pos=True) as bar:
+        yield lambda _name: bar.update(1)
+
+
+def _load(directory: Path) -> api.ArgumentMap:
+    try:
+        return api.load(directory)
+    except ArgmapError as exc:
+        fail(str(exc), 2)
+
+
+def _choice(name: str, value: str | None, allowed: Sequence[str]) -> None:
+    if value is not None and value not in allowed:
+        fail(f"{name}: {value!r} is not one of {', '.join(allowed)}", 2)
+
+
+DirArgument = Annotated[Path, typer.Argument(help="Folder of built outputs (argmap build --out).")]
+
+
+@app.command()
+def query(
+    directory: DirArgument = DEFAULT_OUT,
+    faction: Annotated[str | None, typer.Option(help="Claims about this faction.")] = None,
+    stance: Annotated[str | None, typer.Option(help="loyal, disloyal, targeted or neutral.")] = None,
+    certainty: Annotated[str | None, typer.Option(help="asserted or hedged.")] = None,
+    source: Annotated[
+        str | None, typer.Option(help="Part of the source's name; 'author' for the author's own voice.")
+    ] = None,
+    doc: Annotated[str | None, typer.Option(help="Claims of this document id.")] = None,
+    text: Annotated[str | None, typer.Option(help="Regular expression searched in the claim text (any case).")] = None,
+    related_to: Annotated[str | None, typer.Option(help="Claims linked to this claim id.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl or csv.")] = "table",
+) -> None:
+    """Filter claims and print them to stdout.
+
+    Example: argmap query data/claims --faction fsb --stance disloyal --format csv
+    """
+    from argmap.query import FORMATS, render
+    from argmap.models import CERTAINTIES, STANCES
+
+    _choice("--stance", stance, STANCES)
+    _choice("--certainty", certainty, CERTAINTIES)
+    _choice("--format", fmt, FORMATS)
+    amap = _load(directory)
+    try:
+        claims = amap.claims(
+            faction=faction, stance=stance, certainty=certainty, source=source, doc=doc, text=text, related_to=related_to
+        )
+    except ArgmapError as exc:
+        fail(str(exc), 2)
+    width = shutil.get_terminal_size().columns if sys.stdout.isatty() else 0
+    typer.echo(render(claims, fmt, width=width), nl=False)
+
+
+@app.command()
+def summary(
+    directory: DirArgument = DEFAULT_OUT,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Faction x stance matrix with claim and independent-document counts, top sources, contested factions.
+
+    Example: argmap summary data/claims
+    """
+    result = _load(directory).summary()
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(str(result))
+
+
+@app.command()
+def explain(
+    claim_id: Annotated[str, typer.Argument(help="A claim id, as printed by argmap query.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder of built outputs.")] = DEFAULT_OUT,
+    taxonomy: Annotated[Path | None, typer.Option(help="The taxonomy file the map was built with.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
+) -> None:
+    """Why a claim got its labels: the rules that fired (with their descriptions), cues and relations.
+
+    Example: argmap explain "000_dd6fdb4e804c144d:1908-1952" --out data/claims
+    """
+    from argmap.query import explain as explain_claim
+    from argmap.rules import RuleSet
+
+    amap = _load(out)
+    try:
+        result = explain_claim(amap, claim_id, rules=RuleSet.load(taxonomy))
+    except ArgmapError as exc:
+        fail(str(exc), 2)
+    typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else str(result))
+
+
+@app.command()
+def export(
+    directory: DirArgument = DEFAULT_OUT,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, aif, csv, html or cytoscape.")] = "",
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (stdout when absent).")] = None,
+    bom: Annotated[bool, typer.Option(help="csv: start with a UTF-8 byte-order mark (Excel).")] = False,
+    raw: Annotated[
+        Path | None, typer.Option(help="html: folder of the articles, if moved since the build.")
+    ] = None,
+    title: Annotated[str, typer.Option(help="html: the page title.")] = "argmap",
+) -> None:
+    """Write the map in one export format: to --out, or to stdout (html needs --out).
+
+    Example: argmap export data/claims --format html --out map.html
+    """
+    from argmap.export import FORMATS
+
+    if not fmt:
+        fail(f"--format is required: one of {', '.join(FORMATS)}", 2)
+    _choice("--format", fmt, FORMATS)
+    if fmt == "html" and out is None:
+        fail("--format html needs --out FILE (the page is not written to a terminal)", 2)
+    amap = _load(directory)
+    try:
+        text = amap.export(fmt, out, bom=bom, raw=raw, title=title)
+    except OSError as exc:
+        fail(f"{out}: cannot write ({exc.strerror})", 1)
+    except ArgmapError as exc:
+        fail(str(exc), 2)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        typer.echo(f"wrote {out}", err=True)
+
+
+@app.command()
+def schema(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (stdout when absent).")] = None,
+) -> None:
+    """Print the JSON Schema of the output files (claims, documents, graph, manifest).
+
+    Example: argmap schema > argmap.schema.json
+    """
+    from argmap.schema import schema_text
+
+    text = schema_text()
+    if out is None:
+        typer.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        fail(f"{out}: cannot write ({exc.strerror})", 1)
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit status; errors are one line on stderr.
+
+    Args:
+        argv: the arguments (default: ``sys.argv[1:]``).
+    """
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = app(args, prog_name="argmap", standalone_mode=False)
+    except typer.Abort:
+        typer.echo("argmap: interrupted", err=True)
+        return 130
     except KeyboardInterrupt:
         typer.echo("argmap: interrupted", err=True)
-        sys.exit(130)
+        return 130
+    except typer.TyperException as exc:
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        message = " ".join(message.split())
+        if not message:  # no arguments: help was printed
+            return int(getattr(exc, "exit_code", 2) or 2)
+        typer.echo(f"argmap: error: {message} (see argmap --help)", err=True)
+        return int(getattr(exc, "exit_code", 2) or 2)
+    except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback
+        if os.environ.get("ARGMAP_DEBUG"):
+            raise
+        typer.echo(f"argmap: internal error: {type(exc).__name__}: {exc} (set ARGMAP_DEBUG=1 for details)", err=True)
+        return 1
+    return int(code or 0)
+
+
+def main() -> None:
+    """Entry point of the ``argmap`` script."""
+    sys.exit(run())

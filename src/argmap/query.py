@@ -318,13 +318,13 @@ def format_explanation(expl: Explanation) -> str:
     """An explanation as readable text."""
     c = expl.claim
     lines = [
-        f"claim    {c.id}",
-        f"text     {c.text}",
-        f"factions {', '.join(c.factions) or '-'}",
-        f"stance   {c.stance}",
-        f"certainty {c.certainty}",
-        f"source   {c.source or '(author)'}",
-        f"cues     {', '.join(repr(x) for x in c.cues) or '-'}",
+        f"claim      {c.id}",
+        f"text       {c.text}",
+        f"factions   {', '.join(c.factions) or '-'}",
+        f"stance     {c.stance}",
+        f"certainty  {c.certainty}",
+        f"source     {c.source or '(author)'}",
+        f"cues       {', '.join(repr(x) for x in c.cues) or '-'}",
         "mentions",
     ]
     lines.extend(f"  {m.text!r} -> {m.faction} [{m.rule}]" for m in c.mentions)
@@ -352,21 +352,23 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     ]
 
 
-def format_table(claims: Sequence[Claim], *, width: int = 100) -> str:
-    """Claims as an aligned text table (the text cut to fit ``width``)."""
+def format_table(claims: Sequence[Claim], *, width: int = 0) -> str:
+    """Claims as an aligned text table (the text cut to fit ``width``, when not 0)."""
     header = ["id", "factions", "stance", "certainty", "source", "text"]
     rows = []
     for c in claims:
         rows.append([c.id, ",".join(c.factions), c.stance, c.certainty, c.source or "-", c.text])
     if not rows:
         return "(no claims)"
+    if not width:
+        return "\n".join(_table(header, rows)) + f"\n({len(claims)} claims)"
     fixed = sum(max(len(str(x)) for x in col) + 2 for col in list(zip(header, *rows, strict=True))[:-1])
-    room = max(20, width - fixed)
+    room = max(40, width - fixed)
     rows = [[*r[:-1], r[-1] if len(r[-1]) <= room else r[-1][: room - 1] + "…"] for r in rows]
     return "\n".join(_table(header, rows)) + f"\n({len(claims)} claims)"
 
 
-def render(claims: Sequence[Claim], fmt: str = "table", *, width: int = 100) -> str:
+def render(claims: Sequence[Claim], fmt: str = "table", *, width: int = 0) -> str:
     """Claims as ``table``, ``json`` (an array), ``jsonl`` or ``csv`` text.
 
     Raises:

@@ -105,14 +105,13 @@
   var cy = cytoscape({
     container: document.getElementById("graph"),
     elements: data.elements,
-    wheelSensitivity: 0.3,
     style: [
       { selector: "node[kind = 'claim']", style: {
         "background-color": "data(stanceColor)", "border-color": "data(factionColor)",
         "border-width": 3, "width": 14, "height": 14 } },
       { selector: "node[kind = 'faction']", style: {
         "background-color": "data(factionColor)", "shape": "round-rectangle", "label": "data(label)",
-        "width": 46, "height": 24, "color": "#fff", "font-size": 11, "font-weight": "bold",
+        "width": 64, "height": 24, "color": "#fff", "font-size": 11, "font-weight": "bold",
         "text-valign": "center", "text-halign": "center" } },
       { selector: "edge", style: {
         "width": 1, "line-color": "data(color)", "curve-style": "bezier", "opacity": 0.8 } },
