@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup build test lint bench fuzz clean
+.PHONY: setup build test lint bench fuzz clean browser-deps screenshot
 
 setup: $(STAMP)
 
@@ -18,8 +18,22 @@ $(STAMP): pyproject.toml
 build: setup
 	$(BIN)/argmap build data/raw --out data/claims
 
-test: setup
+test: setup browser-deps
 	$(BIN)/python -m pytest -q
+
+# Chromium for the HTML viewer's browser tests (tests/test_browser.py), from Debian.
+# Installed when missing and root; if it cannot be, the browser tests skip and say why.
+browser-deps:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing chromium for the browser tests (apt-get)" >&2; \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } >/dev/null 2>&1 \
+	    || echo "warning: could not install chromium; the browser tests will skip" >&2; \
+	else echo "warning: chromium missing and not root; the browser tests will skip (apt-get install chromium chromium-driver)" >&2; fi
+
+# The screenshot of the viewer on the seed articles, in docs/.
+screenshot: setup browser-deps
+	ARGMAP_SCREENSHOT=docs/viewer.png $(BIN)/python -m pytest -q tests/test_browser.py -k highlights
 
 lint: setup
 	$(BIN)/ruff check src tests

@@ -49,6 +49,14 @@
     item.appendChild(document.createTextNode(s));
     legend.appendChild(item);
   });
+  ["supports", "contrasts", "restates"].forEach(function (r) {
+    var item = el("span");
+    var line = el("span", null, "edge-" + r);
+    line.style.borderTopColor = data.relations[r];
+    item.appendChild(line);
+    item.appendChild(document.createTextNode(r));
+    legend.appendChild(item);
+  });
 
   // -- filters ------------------------------------------------------------------------
   var fFaction = document.getElementById("f-faction");
