@@ -39,7 +39,9 @@ def _claim(doc_id: str, text: str, part: str, **labels: object) -> Claim:
     faction = labels.pop("faction", "fsb")
     term = labels.pop("term", "FSB")
     m_start = text.index(term, start)
-    mention = Mention(start=m_start, end=m_start + len(term), text=term, faction=str(faction), rule="fsb.fsb")
+    mention = Mention(
+        start=m_start, end=m_start + len(term), text=term, faction=str(faction), rule="fsb.fsb"
+    )
     return Claim(
         id=f"{doc_id}:{start}-{end}",
         doc_id=doc_id,
@@ -67,8 +69,21 @@ def tiny_map() -> ArgumentMap:
     )
     text_b = "The army is loyal\x0b to Putin and the FSB backs him.\n"
     docs = [
-        Document(doc_id="a", path="a.txt", sha256="0" * 64, text=text_a, title="Hostile " + HOSTILE_SCRIPT),
-        Document(doc_id="b", path="b.txt", sha256="1" * 64, text=text_b, author="Ann Author", date="2024-01-02"),
+        Document(
+            doc_id="a",
+            path="a.txt",
+            sha256="0" * 64,
+            text=text_a,
+            title="Hostile " + HOSTILE_SCRIPT,
+        ),
+        Document(
+            doc_id="b",
+            path="b.txt",
+            sha256="1" * 64,
+            text=text_b,
+            author="Ann Author",
+            date="2024-01-02",
+        ),
     ]
     c1 = _claim(
         "a",
@@ -92,13 +107,22 @@ def tiny_map() -> ArgumentMap:
     )
     c3 = _claim("a", text_a, "=cmd|' /C calc'!A0 the FSB said.", stance="neutral", sentence=3)
     c4 = _claim(
-        "b", text_b, "The army is loyal\x0b to Putin and the FSB backs him.", stance="loyal", faction="military", term="army"
+        "b",
+        text_b,
+        "The army is loyal\x0b to Putin and the FSB backs him.",
+        stance="loyal",
+        faction="military",
+        term="army",
     )
     claims = [c1, c2, c3, c4]
     relations = [
         Relation(source=c2.id, target=c1.id, relation="contrasts", basis="discourse:discourse.but"),
-        Relation(source=c4.id, target=c2.id, relation="restates", basis="near-duplicate:0.70", score=0.7),
-        Relation(source=c3.id, target=c1.id, relation="supports", basis="discourse:discourse.because"),
+        Relation(
+            source=c4.id, target=c2.id, relation="restates", basis="near-duplicate:0.70", score=0.7
+        ),
+        Relation(
+            source=c3.id, target=c1.id, relation="supports", basis="discourse:discourse.because"
+        ),
     ]
     manifest = Manifest(
         argmap_version=argmap.__version__,

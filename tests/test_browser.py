@@ -34,7 +34,9 @@ ARGS = [
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: Chromium could not be installed (make browser-deps needs root and apt)")
+        pytest.skip(
+            f"{CHROMIUM} not found: Chromium could not be installed (make browser-deps needs root and apt)"
+        )
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -58,7 +60,10 @@ class Page:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.on("dialog", self._dialog)
-        self.page.route("**/*", lambda route: route.continue_() if route.request.url == self.url else route.abort())
+        self.page.route(
+            "**/*",
+            lambda route: route.continue_() if route.request.url == self.url else route.abort(),
+        )
         self.page.goto(self.url)
         self.page.wait_for_function("window.argmapViewer !== undefined", timeout=15000)
 
@@ -78,7 +83,9 @@ class Page:
 
 
 @pytest.fixture(scope="module")
-def seed_page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Page, argmap.ArgumentMap]]:
+def seed_page(
+    browser: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[Page, argmap.ArgumentMap]]:
     amap = argmap.load(seeds_out())
     path = tmp_path_factory.mktemp("html") / "seeds.html"
     amap.export("html", path, raw=SEEDS, title="argmap: seed articles")
@@ -90,8 +97,12 @@ def seed_page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 def test_graph_renders_every_node_offline(seed_page):
     page, amap = seed_page
     factions = {f for c in amap.claim_list for f in c.factions}
-    assert page.page.evaluate("argmapViewer.cy.nodes().length") == len(amap.claim_list) + len(factions)
-    assert page.page.evaluate("argmapViewer.cy.nodes(':visible').length") == len(amap.claim_list) + len(factions)
+    assert page.page.evaluate("argmapViewer.cy.nodes().length") == len(amap.claim_list) + len(
+        factions
+    )
+    assert page.page.evaluate("argmapViewer.cy.nodes(':visible').length") == len(
+        amap.claim_list
+    ) + len(factions)
     assert len(page.visible_rows()) == len(amap.claim_list)
     page.offline_and_clean()
 
@@ -102,7 +113,9 @@ def test_filter_changes_visible_claims(seed_page):
     assert 0 < len(loyal) < len(amap.claim_list)
     page.page.select_option("#f-stance", "loyal")
     assert page.visible_rows() == loyal
-    assert page.page.evaluate("argmapViewer.cy.nodes('[kind = \"claim\"]:visible').length") == len(loyal)
+    assert page.page.evaluate("argmapViewer.cy.nodes('[kind = \"claim\"]:visible').length") == len(
+        loyal
+    )
     page.page.fill("#f-text", "regime")
     expected = [c.id for c in amap.claims(stance="loyal", text="regime")]
     assert page.visible_rows() == expected

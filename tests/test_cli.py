@@ -40,7 +40,9 @@ def test_every_command_has_help_with_an_example():
     for name in names:
         result = runner.invoke(cli.app, [name, "--help"])
         assert result.exit_code == 0, name
-        assert "Example: argmap " + name in " ".join(result.output.split()), f"{name} --help has no example"
+        assert "Example: argmap " + name in " ".join(result.output.split()), (
+            f"{name} --help has no example"
+        )
 
 
 @pytest.mark.parametrize(
@@ -74,13 +76,19 @@ def test_query_parity_with_library(capsys, tiny_dir):
     amap = argmap.load(tiny_dir)
     code, out, _ = invoke(capsys, "query", tiny_dir, "--stance", "loyal", "--format", "jsonl")
     assert code == 0
-    assert [json.loads(x)["id"] for x in out.splitlines()] == [c.id for c in amap.claims(stance="loyal")]
+    assert [json.loads(x)["id"] for x in out.splitlines()] == [
+        c.id for c in amap.claims(stance="loyal")
+    ]
     code, out, _ = invoke(capsys, "query", tiny_dir, "--source", "experts", "--format", "json")
     assert [c["id"] for c in json.loads(out)] == [c.id for c in amap.claims(source="experts")]
     first = amap.claim_list[0].id
     code, out, _ = invoke(capsys, "query", tiny_dir, "--related-to", first, "--format", "csv")
-    assert [r["id"] for r in csv.DictReader(io.StringIO(out))] == [c.id for c in amap.claims(related_to=first)]
-    code, out, _ = invoke(capsys, "query", tiny_dir, "--faction", "military", "--doc", "b", "--text", "army")
+    assert [r["id"] for r in csv.DictReader(io.StringIO(out))] == [
+        c.id for c in amap.claims(related_to=first)
+    ]
+    code, out, _ = invoke(
+        capsys, "query", tiny_dir, "--faction", "military", "--doc", "b", "--text", "army"
+    )
     assert code == 0 and "(1 claims)" in out
 
 
@@ -124,7 +132,9 @@ def test_build_is_quiet_off_a_terminal(capsys, tmp_path):
     """No progress bar when stderr is not a terminal; --quiet drops the summary too."""
     src = tmp_path / "raw"
     src.mkdir()
-    (src / "a.txt").write_text("The FSB is plotting against Putin, experts say.\n", encoding="utf-8")
+    (src / "a.txt").write_text(
+        "The FSB is plotting against Putin, experts say.\n", encoding="utf-8"
+    )
     code, out, err = invoke(capsys, "build", src, "--out", tmp_path / "out")
     assert code == 0 and "building" not in err and "built 1 documents" in err
     code, out, err = invoke(capsys, "build", src, "--out", tmp_path / "out", "--quiet")

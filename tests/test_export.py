@@ -30,7 +30,9 @@ def test_graphml_is_gephi_safe_and_round_trips():
     root = ET.fromstring(text.encode("utf-8"))
     keys = root.findall(f"{NS}key")
     assert len({k.get("id") for k in keys}) == len(keys), "key ids must be unique"
-    assert len({(k.get("for"), k.get("attr.name")) for k in keys}) == len(keys), "one type per attribute"
+    assert len({(k.get("for"), k.get("attr.name")) for k in keys}) == len(keys), (
+        "one type per attribute"
+    )
     assert "\x0b" not in text and "None" not in text
     back = nx.read_graphml(io.StringIO(text), force_multigraph=True)
     graph = amap.graph
@@ -50,7 +52,11 @@ def test_graphml_is_gephi_safe_and_round_trips():
                 assert got[key] == clean_text(value)
             else:
                 assert got[key] == value
-    relations = {(u, v, d["relation"]) for u, v, d in back.edges(data=True) if d["relation"] in argmap.models.RELATIONS}
+    relations = {
+        (u, v, d["relation"])
+        for u, v, d in back.edges(data=True)
+        if d["relation"] in argmap.models.RELATIONS
+    }
     assert relations == {(r.source, r.target, r.relation) for r in amap.relations}
 
 
@@ -74,13 +80,21 @@ def test_aif_nodes_edges_locutions():
     assert len({n["nodeID"] for n in aif["nodes"]}) == len(aif["nodes"])
     i_nodes = [n for n in aif["nodes"] if n["type"] == "I"]
     assert [n["text"] for n in i_nodes] == [c.text for c in amap.claim_list]
-    assert sorted(n["type"] for n in aif["nodes"] if n["type"] in {"RA", "CA", "MA"}) == ["CA", "MA", "RA"]
+    assert sorted(n["type"] for n in aif["nodes"] if n["type"] in {"RA", "CA", "MA"}) == [
+        "CA",
+        "MA",
+        "RA",
+    ]
     claim_of = aif["argmap"]["claims"]
     for rel in amap.relations:
         kind = {"supports": "RA", "contrasts": "CA", "restates": "MA"}[rel.relation]
         src = next(k for k, v in claim_of.items() if v == rel.source)
         dst = next(k for k, v in claim_of.items() if v == rel.target)
-        middle = [e["toID"] for e in aif["edges"] if e["fromID"] == src and nodes[e["toID"]]["type"] == kind]
+        middle = [
+            e["toID"]
+            for e in aif["edges"]
+            if e["fromID"] == src and nodes[e["toID"]]["type"] == kind
+        ]
         assert any(e["fromID"] == m and e["toID"] == dst for e in aif["edges"] for m in middle)
     for edge in aif["edges"]:
         assert edge["fromID"] in nodes and edge["toID"] in nodes
@@ -160,7 +174,10 @@ def test_html_reads_article_text_back_from_files(tmp_path):
     assert document_texts(loaded.documents) == {d.doc_id: d.text for d in amap.documents}
     for doc in loaded.documents:
         (raw / (doc.doc_id + ".txt")).write_bytes((SEEDS / (doc.doc_id + ".txt")).read_bytes())
-    moved = [d.model_copy(update={"path": str(tmp_path / "gone" / (d.doc_id + ".txt"))}) for d in loaded.documents]
+    moved = [
+        d.model_copy(update={"path": str(tmp_path / "gone" / (d.doc_id + ".txt"))})
+        for d in loaded.documents
+    ]
     assert document_texts(moved) == {}
     assert set(document_texts(moved, raw=raw)) == {d.doc_id for d in moved}
 

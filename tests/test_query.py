@@ -66,7 +66,12 @@ def test_summary_counts_syndicated_copies_once():
 
     amap = tiny_map()
     a, b = amap.documents
-    amap.documents = [a.model_copy(update={"overlaps": [DocumentOverlap(doc_id="b", restated_claims=1, share=0.9)]}), b]
+    amap.documents = [
+        a.model_copy(
+            update={"overlaps": [DocumentOverlap(doc_id="b", restated_claims=1, share=0.9)]}
+        ),
+        b,
+    ]
     amap.claim_list = [c.model_copy(update={"factions": ["fsb"]}) for c in amap.claim_list]
     s = summarize(amap)
     assert s.matrix["fsb"]["loyal"] == 2
@@ -106,7 +111,9 @@ def test_seed_map_queries():
     fsb = amap.claims(faction="fsb")
     assert fsb and all("fsb" in c.factions for c in fsb)
     s = amap.summary()
-    assert sum(sum(row.values()) for row in s.matrix.values()) == sum(len(c.factions) for c in amap.claim_list)
+    assert sum(sum(row.values()) for row in s.matrix.values()) == sum(
+        len(c.factions) for c in amap.claim_list
+    )
     some = amap.claim_list[0]
     assert amap.explain(some.id).claim == some
 

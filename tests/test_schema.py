@@ -13,15 +13,21 @@ from argmap.schema import output_schema, shipped_schema
 
 def bundle(directory):
     return {
-        "claims.jsonl": [json.loads(x) for x in (directory / "claims.jsonl").read_text().splitlines()],
-        "documents.jsonl": [json.loads(x) for x in (directory / "documents.jsonl").read_text().splitlines()],
+        "claims.jsonl": [
+            json.loads(x) for x in (directory / "claims.jsonl").read_text().splitlines()
+        ],
+        "documents.jsonl": [
+            json.loads(x) for x in (directory / "documents.jsonl").read_text().splitlines()
+        ],
         "graph.json": json.loads((directory / "graph.json").read_text()),
         "manifest.json": json.loads((directory / "manifest.json").read_text()),
     }
 
 
 def test_shipped_schema_is_current():
-    assert shipped_schema() == output_schema(), "regenerate: argmap schema > src/argmap/data/argmap.schema.json"
+    assert shipped_schema() == output_schema(), (
+        "regenerate: argmap schema > src/argmap/data/argmap.schema.json"
+    )
 
 
 def test_schema_is_valid_draft_2020_12():

@@ -11,9 +11,9 @@ import os
 import shutil
 import sys
 from collections import Counter
-from pathlib import Path
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
@@ -183,8 +183,8 @@ def query(
 
     Example: argmap query data/claims --faction fsb --stance disloyal --format csv
     """
-    from argmap.query import FORMATS, render
     from argmap.models import CERTAINTIES, STANCES
+    from argmap.query import FORMATS, render
 
     _choice("--stance", stance, STANCES)
     _choice("--certainty", certainty, CERTAINTIES)

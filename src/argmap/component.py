@@ -58,7 +58,9 @@ class ClaimsComponent:
             no ``"doc_id"``.
     """
 
-    def __init__(self, nlp: Language, name: str, *, taxonomy: str | None = None, doc_id: str = "doc") -> None:
+    def __init__(
+        self, nlp: Language, name: str, *, taxonomy: str | None = None, doc_id: str = "doc"
+    ) -> None:
         self.name = name
         self.nlp = nlp
         self.rules = RuleSet.load(taxonomy)
@@ -69,7 +71,9 @@ class ClaimsComponent:
     def extractor(self) -> Extractor:
         if self._extractor is None:
             if "parser" not in self.nlp.pipe_names:
-                raise ModelError(f"{self.name}: the pipeline needs a parser (for example en_core_web_sm)")
+                raise ModelError(
+                    f"{self.name}: the pipeline needs a parser (for example en_core_web_sm)"
+                )
             self._extractor = Extractor(_Inner(self.nlp, self.name), self.rules)  # type: ignore[arg-type]
         return self._extractor
 
@@ -83,6 +87,8 @@ class ClaimsComponent:
 
 
 @Language.factory("argmap_claims", default_config={"taxonomy": None, "doc_id": "doc"})
-def make_claims_component(nlp: Language, name: str, taxonomy: str | None, doc_id: str) -> ClaimsComponent:
+def make_claims_component(
+    nlp: Language, name: str, taxonomy: str | None, doc_id: str
+) -> ClaimsComponent:
     """Factory of the ``argmap_claims`` component (see the module docstring)."""
     return ClaimsComponent(nlp, name, taxonomy=taxonomy, doc_id=doc_id)

@@ -235,7 +235,10 @@ def format_summary(summary: Summary) -> str:
     lines.append("")
     lines.append("most contested factions (loyal vs disloyal claims, contrasts)")
     if summary.contested:
-        lines.extend(f"  {f}: {lo} loyal, {dis} disloyal, {n} contrasts" for f, lo, dis, n in summary.contested)
+        lines.extend(
+            f"  {f}: {lo} loyal, {dis} disloyal, {n} contrasts"
+            for f, lo, dis, n in summary.contested
+        )
     else:
         lines.append("  (none)")
     return "\n".join(lines)
@@ -299,7 +302,9 @@ def explain(amap: ArgumentMap, claim_id: str, *, rules: RuleSet | None = None) -
         descriptions = []
         for mod in mods:
             sub = rules.by_id(mod)
-            descriptions.append(f"{mod}: {sub.description}" if sub else f"{mod}: {MODIFIERS.get(mod, 'modifier')}")
+            descriptions.append(
+                f"{mod}: {sub.description}" if sub else f"{mod}: {MODIFIERS.get(mod, 'modifier')}"
+            )
         uses.append(
             RuleUse(
                 id=rid,
@@ -362,7 +367,9 @@ def format_table(claims: Sequence[Claim], *, width: int = 0) -> str:
         return "(no claims)"
     if not width:
         return "\n".join(_table(header, rows)) + f"\n({len(claims)} claims)"
-    fixed = sum(max(len(str(x)) for x in col) + 2 for col in list(zip(header, *rows, strict=True))[:-1])
+    fixed = sum(
+        max(len(str(x)) for x in col) + 2 for col in list(zip(header, *rows, strict=True))[:-1]
+    )
     room = max(40, width - fixed)
     rows = [[*r[:-1], r[-1] if len(r[-1]) <= room else r[-1][: room - 1] + "…"] for r in rows]
     return "\n".join(_table(header, rows)) + f"\n({len(claims)} claims)"
@@ -377,7 +384,10 @@ def render(claims: Sequence[Claim], fmt: str = "table", *, width: int = 0) -> st
     if fmt == "table":
         return format_table(claims, width=width) + "\n"
     if fmt == "json":
-        return json.dumps([c.model_dump(mode="json") for c in claims], ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps([c.model_dump(mode="json") for c in claims], ensure_ascii=False, indent=2)
+            + "\n"
+        )
     if fmt == "jsonl":
         return "".join(c.model_dump_json() + "\n" for c in claims)
     if fmt == "csv":
@@ -394,7 +404,8 @@ def summary_html(summary: Summary) -> str:
     body = []
     for f in summary.factions:
         cells = "".join(
-            f"<td>{summary.matrix[f][s]} <small>({summary.independent[f][s]})</small></td>" for s in summary.stances
+            f"<td>{summary.matrix[f][s]} <small>({summary.independent[f][s]})</small></td>"
+            for s in summary.stances
         )
         body.append(f"<tr><th>{escape(f)}</th>{cells}</tr>")
     return (

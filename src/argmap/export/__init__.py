@@ -59,7 +59,10 @@ def export(
     if fmt == "cytoscape":
         from argmap.export.cytoscape import to_cytoscape
 
-        return json.dumps(to_cytoscape(amap.claim_list, amap.relations), ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps(to_cytoscape(amap.claim_list, amap.relations), ensure_ascii=False, indent=2)
+            + "\n"
+        )
     if fmt == "html":
         from argmap.export.html import document_texts, to_html
 

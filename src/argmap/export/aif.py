@@ -24,7 +24,9 @@ SCHEMES = {
 }
 
 
-def to_aif(documents: Sequence[Document], claims: Sequence[Claim], relations: Sequence[Relation]) -> dict[str, Any]:
+def to_aif(
+    documents: Sequence[Document], claims: Sequence[Claim], relations: Sequence[Relation]
+) -> dict[str, Any]:
     """The map as an AIF JSON object (``nodes``, ``edges``, ``locutions``, ``participants``).
 
     Args:
@@ -45,11 +47,15 @@ def to_aif(documents: Sequence[Document], claims: Sequence[Claim], relations: Se
         return node_id
 
     def edge(src: str, dst: str) -> None:
-        edges.append({"edgeID": str(len(edges) + 1), "fromID": src, "toID": dst, "formEdgeID": None})
+        edges.append(
+            {"edgeID": str(len(edges) + 1), "fromID": src, "toID": dst, "formEdgeID": None}
+        )
 
     for claim in claims:
         doc = docs.get(claim.doc_id)
-        speaker = claim.source or (doc.author if doc and doc.author else f"author of {claim.doc_id}")
+        speaker = claim.source or (
+            doc.author if doc and doc.author else f"author of {claim.doc_id}"
+        )
         person = participants.setdefault(speaker, len(participants) + 1)
         i_node = node("I", claim.text)
         claim_node[claim.id] = i_node
@@ -80,7 +86,8 @@ def to_aif(documents: Sequence[Document], claims: Sequence[Claim], relations: Se
         "edges": edges,
         "locutions": locutions,
         "participants": [
-            {"participantID": str(pid), "firstname": name, "surname": ""} for name, pid in participants.items()
+            {"participantID": str(pid), "firstname": name, "surname": ""}
+            for name, pid in participants.items()
         ],
         "argmap": {"claims": {nid: cid for cid, nid in claim_node.items()}},
     }

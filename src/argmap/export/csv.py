@@ -16,7 +16,19 @@ from typing import Any
 from argmap.models import Claim
 
 #: Columns of the CSV export, in order.
-COLUMNS = ("id", "doc_id", "start", "end", "factions", "stance", "certainty", "source", "cues", "rules", "text")
+COLUMNS = (
+    "id",
+    "doc_id",
+    "start",
+    "end",
+    "factions",
+    "stance",
+    "certainty",
+    "source",
+    "cues",
+    "rules",
+    "text",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

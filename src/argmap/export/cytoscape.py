@@ -24,8 +24,18 @@ FACTION_COLORS = {
     "elites": "#8c564b",
 }
 EXTRA_COLORS = ("#17becf", "#e377c2", "#7f7f7f", "#bcbd22", "#393b79", "#ad494a")
-STANCE_COLORS = {"loyal": "#43a047", "disloyal": "#e53935", "targeted": "#fb8c00", "neutral": "#bdbdbd"}
-RELATION_COLORS = {"supports": "#2e7d32", "contrasts": "#c62828", "restates": "#1565c0", "about": "#d0d0d0"}
+STANCE_COLORS = {
+    "loyal": "#43a047",
+    "disloyal": "#e53935",
+    "targeted": "#fb8c00",
+    "neutral": "#bdbdbd",
+}
+RELATION_COLORS = {
+    "supports": "#2e7d32",
+    "contrasts": "#c62828",
+    "restates": "#1565c0",
+    "about": "#d0d0d0",
+}
 NO_FACTION = "#ffffff"
 LABEL_CHARS = 60
 
@@ -47,12 +57,22 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
 
 
-def elements(claims: Sequence[Claim], relations: Sequence[Relation]) -> dict[str, list[dict[str, Any]]]:
+def elements(
+    claims: Sequence[Claim], relations: Sequence[Relation]
+) -> dict[str, list[dict[str, Any]]]:
     """Cytoscape.js elements: ``{"nodes": [...], "edges": [...]}``, each ``{"data": {...}}``."""
     factions = sorted({f for c in claims for f in c.factions})
     colors = faction_colors(factions)
     nodes: list[dict[str, Any]] = [
-        {"data": {"id": f"faction:{f}", "kind": "faction", "label": f, "faction": f, "factionColor": colors[f]}}
+        {
+            "data": {
+                "id": f"faction:{f}",
+                "kind": "faction",
+                "label": f,
+                "faction": f,
+                "factionColor": colors[f],
+            }
+        }
         for f in factions
     ]
     edges: list[dict[str, Any]] = []
@@ -110,7 +130,9 @@ def elements(claims: Sequence[Claim], relations: Sequence[Relation]) -> dict[str
     return {"nodes": nodes, "edges": edges}
 
 
-def to_cytoscape(claims: Sequence[Claim], relations: Sequence[Relation], *, name: str = "argmap") -> dict[str, Any]:
+def to_cytoscape(
+    claims: Sequence[Claim], relations: Sequence[Relation], *, name: str = "argmap"
+) -> dict[str, Any]:
     """The map as a Cytoscape ``.cyjs`` document.
 
     Args:

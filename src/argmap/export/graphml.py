@@ -66,7 +66,9 @@ def gephi_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         attrs.pop("id", None)
         flat.add_node(clean_text(str(node)), **attrs)
     for u, v, key, data in graph.edges(keys=True, data=True):
-        flat.add_edge(clean_text(str(u)), clean_text(str(v)), key=clean_text(str(key)), **_flat(data))
+        flat.add_edge(
+            clean_text(str(u)), clean_text(str(v)), key=clean_text(str(key)), **_flat(data)
+        )
     _one_type_per_key(dict(flat.nodes(data=True)).values())
     _one_type_per_key(d for _, _, d in flat.edges(data=True))
     return flat

@@ -48,7 +48,9 @@ def _csp_hash(script: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def document_texts(documents: Sequence[Document], *, raw: Path | str | None = None) -> dict[str, str]:
+def document_texts(
+    documents: Sequence[Document], *, raw: Path | str | None = None
+) -> dict[str, str]:
     """The text of each document whose file can still be read unchanged.
 
     A map built in this process keeps its texts; a loaded one reads each
@@ -174,4 +176,6 @@ def to_html(
 
 
 def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    )
