@@ -1,15 +1,10 @@
-"""Maps for the interface tests: the seeds built once per test run, and a tiny hand-made map.
+"""A tiny hand-made map for the interface tests, with hostile article text; no spaCy needed.
 
-Test modules import what they need from here (``from mapfixtures import ...``);
-the seed build is cached for the whole process, so the spaCy pipeline runs once.
+The seed build comes from the ``seed_build`` fixture of ``conftest.py``.
 """
 
 from __future__ import annotations
 
-import atexit
-import functools
-import shutil
-import tempfile
 from pathlib import Path
 
 import argmap
@@ -22,15 +17,6 @@ SEEDS = ROOT / "data" / "raw"
 HOSTILE_SCRIPT = "</script><script>alert(1)</script>"
 HOSTILE_IMG = '<img src=x onerror="alert(2)">'
 HOSTILE_LINK = '<a href="javascript:alert(3)">click</a>'
-
-
-@functools.cache
-def seeds_out() -> Path:
-    """The seed corpus built once into a temporary folder (removed at exit)."""
-    tmp = Path(tempfile.mkdtemp(prefix="argmap-seeds-"))
-    atexit.register(shutil.rmtree, tmp, True)
-    argmap.build(SEEDS, out=tmp / "claims")
-    return tmp / "claims"
 
 
 def _claim(doc_id: str, text: str, part: str, **labels: object) -> Claim:

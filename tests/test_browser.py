@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mapfixtures import HOSTILE_IMG, HOSTILE_LINK, HOSTILE_SCRIPT, SEEDS, seeds_out, tiny_map
 
 import argmap
+
+from .mapfixtures import HOSTILE_IMG, HOSTILE_LINK, HOSTILE_SCRIPT, SEEDS, tiny_map
 
 CHROMIUM = Path(os.environ.get("ARGMAP_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
@@ -84,9 +85,9 @@ class Page:
 
 @pytest.fixture(scope="module")
 def seed_page(
-    browser: Any, tmp_path_factory: pytest.TempPathFactory
+    browser: Any, tmp_path_factory: pytest.TempPathFactory, seed_build: Any
 ) -> Iterator[tuple[Page, argmap.ArgumentMap]]:
-    amap = argmap.load(seeds_out())
+    amap = argmap.load(seed_build[0])
     path = tmp_path_factory.mktemp("html") / "seeds.html"
     amap.export("html", path, raw=SEEDS, title="argmap: seed articles")
     page = Page(browser, path)

@@ -8,11 +8,12 @@ import json
 
 import pytest
 import typer
-from mapfixtures import seeds_out, tiny_map
 from typer.testing import CliRunner
 
 import argmap
 from argmap import cli
+
+from .mapfixtures import tiny_map
 
 
 def invoke(capsys, *args):
@@ -158,8 +159,8 @@ def test_build_progress_on_a_terminal(monkeypatch, tmp_path):
         assert step is None
 
 
-def test_seed_commands(capsys):
-    out_dir = seeds_out()
+def test_seed_commands(capsys, seed_build):
+    out_dir = seed_build[0]
     code, out, _ = invoke(capsys, "query", out_dir, "--faction", "fsb", "--format", "jsonl")
     assert code == 0 and all("fsb" in json.loads(x)["factions"] for x in out.splitlines())
     code, out, _ = invoke(capsys, "summary", out_dir)

@@ -7,10 +7,11 @@ from importlib import import_module
 from importlib.metadata import entry_points
 
 import pytest
-from mapfixtures import ROOT
 
 import argmap
 from argmap.segment import load_pipeline
+
+from .mapfixtures import ROOT
 
 TEXT = "Business leaders are loyal to the Kremlin because they depend on its approval.\nThe FSB is plotting against Putin, experts say.\n"
 

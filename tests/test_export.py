@@ -10,13 +10,14 @@ import xml.etree.ElementTree as ET
 
 import networkx as nx
 import pytest
-from mapfixtures import HOSTILE_IMG, HOSTILE_LINK, HOSTILE_SCRIPT, SEEDS, seeds_out, tiny_map
 
 import argmap
 from argmap.errors import QueryError
 from argmap.export import FORMATS, export
 from argmap.export.graphml import clean_text
 from argmap.export.html import document_texts, json_for_script
+
+from .mapfixtures import HOSTILE_IMG, HOSTILE_LINK, HOSTILE_SCRIPT, SEEDS, tiny_map
 
 NS = "{http://graphml.graphdrawing.org/xmlns}"
 
@@ -60,8 +61,8 @@ def test_graphml_is_gephi_safe_and_round_trips():
     assert relations == {(r.source, r.target, r.relation) for r in amap.relations}
 
 
-def test_graphml_of_the_seeds_parses():
-    amap = argmap.load(seeds_out())
+def test_graphml_of_the_seeds_parses(seed_build):
+    amap = argmap.load(seed_build[0])
     back = nx.read_graphml(io.StringIO(amap.export("graphml")), force_multigraph=True)
     assert back.number_of_nodes() == amap.graph.number_of_nodes()
 

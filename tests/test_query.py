@@ -7,11 +7,12 @@ import io
 import json
 
 import pytest
-from mapfixtures import seeds_out, tiny_map
 
 import argmap
 from argmap.errors import QueryError
 from argmap.query import explain, filter_claims, render, summarize
+
+from .mapfixtures import tiny_map
 
 
 def ids(claims):
@@ -106,8 +107,8 @@ def test_render_formats():
         render(claims, "xml")
 
 
-def test_seed_map_queries():
-    amap = argmap.load(seeds_out())
+def test_seed_map_queries(seed_build):
+    amap = argmap.load(seed_build[0])
     fsb = amap.claims(faction="fsb")
     assert fsb and all("fsb" in c.factions for c in fsb)
     s = amap.summary()

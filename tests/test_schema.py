@@ -6,7 +6,6 @@ import json
 
 import jsonschema
 import pytest
-from mapfixtures import seeds_out
 
 from argmap.schema import output_schema, shipped_schema
 
@@ -34,18 +33,18 @@ def test_schema_is_valid_draft_2020_12():
     jsonschema.Draft202012Validator.check_schema(output_schema())
 
 
-def test_real_output_validates():
-    data = bundle(seeds_out())
+def test_real_output_validates(seed_build):
+    data = bundle(seed_build[0])
     assert data["claims.jsonl"]
     jsonschema.Draft202012Validator(shipped_schema()).validate(data)
 
 
-def test_schema_rejects_a_bad_claim():
-    data = bundle(seeds_out())
+def test_schema_rejects_a_bad_claim(seed_build):
+    data = bundle(seed_build[0])
     data["claims.jsonl"][0]["stance"] = "furious"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(output_schema()).validate(data)
-    data = bundle(seeds_out())
+    data = bundle(seed_build[0])
     del data["claims.jsonl"][0]["start"]
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft202012Validator(output_schema()).validate(data)

@@ -169,15 +169,22 @@ DirArgument = Annotated[Path, typer.Argument(help="Folder of built outputs (argm
 def query(
     directory: DirArgument = DEFAULT_OUT,
     faction: Annotated[str | None, typer.Option(help="Claims about this faction.")] = None,
-    stance: Annotated[str | None, typer.Option(help="loyal, disloyal, targeted or neutral.")] = None,
+    stance: Annotated[
+        str | None, typer.Option(help="loyal, disloyal, targeted or neutral.")
+    ] = None,
     certainty: Annotated[str | None, typer.Option(help="asserted or hedged.")] = None,
     source: Annotated[
-        str | None, typer.Option(help="Part of the source's name; 'author' for the author's own voice.")
+        str | None,
+        typer.Option(help="Part of the source's name; 'author' for the author's own voice."),
     ] = None,
     doc: Annotated[str | None, typer.Option(help="Claims of this document id.")] = None,
-    text: Annotated[str | None, typer.Option(help="Regular expression searched in the claim text (any case).")] = None,
+    text: Annotated[
+        str | None, typer.Option(help="Regular expression searched in the claim text (any case).")
+    ] = None,
     related_to: Annotated[str | None, typer.Option(help="Claims linked to this claim id.")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="table, json, jsonl or csv.")] = "table",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, jsonl or csv.")
+    ] = "table",
 ) -> None:
     """Filter claims and print them to stdout.
 
@@ -192,7 +199,13 @@ def query(
     amap = _load(directory)
     try:
         claims = amap.claims(
-            faction=faction, stance=stance, certainty=certainty, source=source, doc=doc, text=text, related_to=related_to
+            faction=faction,
+            stance=stance,
+            certainty=certainty,
+            source=source,
+            doc=doc,
+            text=text,
+            related_to=related_to,
         )
     except ArgmapError as exc:
         fail(str(exc), 2)
@@ -219,8 +232,12 @@ def summary(
 @app.command()
 def explain(
     claim_id: Annotated[str, typer.Argument(help="A claim id, as printed by argmap query.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder of built outputs.")] = DEFAULT_OUT,
-    taxonomy: Annotated[Path | None, typer.Option(help="The taxonomy file the map was built with.")] = None,
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder of built outputs.")
+    ] = DEFAULT_OUT,
+    taxonomy: Annotated[
+        Path | None, typer.Option(help="The taxonomy file the map was built with.")
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the explanation as JSON.")] = False,
 ) -> None:
     """Why a claim got its labels: the rules that fired (with their descriptions), cues and relations.
@@ -235,15 +252,23 @@ def explain(
         result = explain_claim(amap, claim_id, rules=RuleSet.load(taxonomy))
     except ArgmapError as exc:
         fail(str(exc), 2)
-    typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else str(result))
+    typer.echo(
+        json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if as_json else str(result)
+    )
 
 
 @app.command()
 def export(
     directory: DirArgument = DEFAULT_OUT,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="graphml, aif, csv, html or cytoscape.")] = "",
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (stdout when absent).")] = None,
-    bom: Annotated[bool, typer.Option(help="csv: start with a UTF-8 byte-order mark (Excel).")] = False,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="graphml, aif, csv, html or cytoscape.")
+    ] = "",
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (stdout when absent).")
+    ] = None,
+    bom: Annotated[
+        bool, typer.Option(help="csv: start with a UTF-8 byte-order mark (Excel).")
+    ] = False,
     raw: Annotated[
         Path | None, typer.Option(help="html: folder of the articles, if moved since the build.")
     ] = None,
@@ -275,7 +300,9 @@ def export(
 
 @app.command()
 def schema(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (stdout when absent).")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="File to write (stdout when absent).")
+    ] = None,
 ) -> None:
     """Print the JSON Schema of the output files (claims, documents, graph, manifest).
 
@@ -318,7 +345,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the last guard: never a traceback
         if os.environ.get("ARGMAP_DEBUG"):
             raise
-        typer.echo(f"argmap: internal error: {type(exc).__name__}: {exc} (set ARGMAP_DEBUG=1 for details)", err=True)
+        typer.echo(
+            f"argmap: internal error: {type(exc).__name__}: {exc} (set ARGMAP_DEBUG=1 for details)",
+            err=True,
+        )
         return 1
     return int(code or 0)
 

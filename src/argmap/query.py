@@ -339,8 +339,8 @@ def format_explanation(expl: Explanation) -> str:
         lines.extend(f"      + {m}" for m in r.modifiers)
     if expl.relations:
         lines.append("relations")
-        for r in expl.relations:
-            lines.append(f"  {r.source} --{r.relation}--> {r.target} [{r.basis}]")
+        for rel in expl.relations:
+            lines.append(f"  {rel.source} --{rel.relation}--> {rel.target} [{rel.basis}]")
     if expl.stale:
         lines.append("note: the rules in force differ from those of the build (taxonomy hash)")
     return "\n".join(lines)
