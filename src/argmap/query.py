@@ -27,6 +27,14 @@ if TYPE_CHECKING:
 FORMATS = ("table", "json", "jsonl", "csv")
 #: Two documents that restate this share of each other's claims count as one source.
 SYNDICATION_SHARE = 0.5
+#: Rules that live in the extractor's code rather than in a rule file: id -> (type, label, description).
+BUILTIN_RULES = {
+    "source.quotation": (
+        "reporting",
+        "quotation",
+        "the claim is inside a quotation; its source is the speaker who opened it",
+    ),
+}
 #: Modifiers the extractor appends to a rule id (``loyal.support+negation``).
 MODIFIERS = {
     "negation": "the cue is negated, so the stance flips",
@@ -305,14 +313,14 @@ def explain(amap: ArgumentMap, claim_id: str, *, rules: RuleSet | None = None) -
             descriptions.append(
                 f"{mod}: {sub.description}" if sub else f"{mod}: {MODIFIERS.get(mod, 'modifier')}"
             )
+        if rule is not None:
+            kind, label, description = rule.type, rule.label, rule.description
+        elif head in BUILTIN_RULES:
+            kind, label, description = BUILTIN_RULES[head]
+        else:
+            kind, label, description = "unknown", "", "(not in the rules in force)"
         uses.append(
-            RuleUse(
-                id=rid,
-                type=rule.type if rule else "unknown",
-                label=rule.label if rule else "",
-                description=rule.description if rule else "(not in the rules in force)",
-                modifiers=descriptions,
-            )
+            RuleUse(id=rid, type=kind, label=label, description=description, modifiers=descriptions)
         )
     stale = bool(amap.manifest and amap.manifest.taxonomy_sha256 != rules.sha256)
     related = [r for r in amap.relations if claim_id in (r.source, r.target)]
