@@ -313,6 +313,7 @@ def explain(amap: ArgumentMap, claim_id: str, *, rules: RuleSet | None = None) -
             descriptions.append(
                 f"{mod}: {sub.description}" if sub else f"{mod}: {MODIFIERS.get(mod, 'modifier')}"
             )
+        kind: str
         if rule is not None:
             kind, label, description = rule.type, rule.label, rule.description
         elif head in BUILTIN_RULES:
