@@ -186,3 +186,13 @@ def test_csp_blocks_injected_scripts(browser, tmp_path):
         assert page.dialogs == []
     finally:
         page.page.close()
+
+
+def test_tapping_a_graph_node_selects_its_claim(seed_page):
+    page, amap = seed_page
+    claim = amap.claim_list[3]
+    # void: the collection emit() returns is not worth sending back to Python
+    page.page.evaluate(f"void argmapViewer.cy.getElementById({claim.id!r}).emit('tap')")
+    assert page.page.text_content("#highlight") == claim.text
+    assert page.page.get_attribute("#claims tbody tr.selected", "data-claim-id") == claim.id
+    page.offline_and_clean()

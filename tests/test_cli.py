@@ -165,3 +165,25 @@ def test_seed_commands(capsys, seed_build):
     assert code == 0 and all("fsb" in json.loads(x)["factions"] for x in out.splitlines())
     code, out, _ = invoke(capsys, "summary", out_dir)
     assert code == 0 and "elites" in out
+
+
+def test_the_script_prints_no_traceback(tmp_path):
+    """The real entry point (``python -m argmap``): one line on stderr, exit 2."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "argmap", "summary", str(tmp_path / "missing")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+def test_export_to_an_unwritable_place_is_one_line(capsys, tiny_dir, tmp_path):
+    code, out, err = invoke(
+        capsys, "export", tiny_dir, "--format", "csv", "--out", tmp_path / "no" / "such" / "x.csv"
+    )
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "cannot write" in err
