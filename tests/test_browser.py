@@ -196,3 +196,13 @@ def test_tapping_a_graph_node_selects_its_claim(seed_page):
     assert page.page.text_content("#highlight") == claim.text
     assert page.page.get_attribute("#claims tbody tr.selected", "data-claim-id") == claim.id
     page.offline_and_clean()
+
+
+def test_related_claims_are_one_click_away(seed_page):
+    page, amap = seed_page
+    rel = amap.relations[0]
+    page.page.click(f'#claims tbody tr[data-claim-id="{rel.source}"]')
+    page.page.click(f'#claim-detail button[data-claim-id="{rel.target}"]')
+    target = next(c for c in amap.claim_list if c.id == rel.target)
+    assert page.page.text_content("#highlight") == target.text
+    page.offline_and_clean()

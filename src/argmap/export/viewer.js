@@ -9,6 +9,15 @@
   var byId = new Map(claims.map(function (c) { return [c.id, c]; }));
   var docs = new Map(data.documents.map(function (d) { return [d.doc_id, d]; }));
   var rows = new Map();
+  var related = new Map();
+  data.elements.edges.forEach(function (e) {
+    var d = e.data;
+    if (d.relation === "about") return;
+    [[d.source, d.target, true], [d.target, d.source, false]].forEach(function (t) {
+      if (!related.has(t[0])) related.set(t[0], []);
+      related.get(t[0]).push({ other: t[1], relation: d.relation, outgoing: t[2] });
+    });
+  });
   var selected = null;
 
   function el(tag, text, cls) {
@@ -185,6 +194,18 @@
       if (i) box.appendChild(document.createTextNode(" \u00b7 "));
       box.appendChild(el("b", p[0] + ": "));
       box.appendChild(document.createTextNode(p[1]));
+    });
+    (related.get(c.id) || []).forEach(function (r) {
+      var other = byId.get(r.other);
+      if (!other) return;
+      var line = el("div", null, "related");
+      line.appendChild(el("b", r.relation + (r.outgoing ? " \u2192 " : " \u2190 ")));
+      var button = el("button", other.text.length > 90 ? other.text.slice(0, 89) + "\u2026" : other.text);
+      button.type = "button";
+      button.dataset.claimId = other.id;
+      button.addEventListener("click", function () { select(other.id, true); });
+      line.appendChild(button);
+      box.appendChild(line);
     });
   }
 
