@@ -54,6 +54,7 @@ def test_summary_matrix_and_sources():
     assert s.documents == 2 and s.claims == 4
     assert s.matrix["fsb"] == {"loyal": 1, "disloyal": 1, "targeted": 0, "neutral": 1}
     assert s.independent["fsb"]["loyal"] == 1
+    assert s.voices["fsb"] == {"loyal": 1, "disloyal": 1, "targeted": 0, "neutral": 1}
     assert s.relations == {"contrasts": 1, "restates": 1, "supports": 1}
     assert s.top_sources[0][1] == 1
     assert [c[0] for c in s.contested] == ["fsb"]
@@ -77,6 +78,7 @@ def test_summary_counts_syndicated_copies_once():
     s = summarize(amap)
     assert s.matrix["fsb"]["loyal"] == 2
     assert s.independent["fsb"]["loyal"] == 1
+    assert s.voices["fsb"]["loyal"] == 1  # both in their author's voice, one source
 
 
 def test_explain_lists_rules_with_descriptions():

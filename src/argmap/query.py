@@ -132,6 +132,9 @@ class Summary:
         matrix: ``matrix[faction][stance]`` is the number of claims.
         independent: ``independent[faction][stance]`` is the number of
             independent documents behind those claims (syndicated copies count once).
+        voices: ``voices[faction][stance]`` is the number of independent sources:
+            distinct named sources, plus the author of each independent document
+            for claims in the author's own voice.
         top_sources: the most cited sources with their claim counts.
         contested: factions with both loyal and disloyal claims, most contested first,
             as ``(faction, loyal, disloyal, contrasts)``.
@@ -144,6 +147,7 @@ class Summary:
     stances: list[str]
     matrix: dict[str, dict[str, int]]
     independent: dict[str, dict[str, int]]
+    voices: dict[str, dict[str, int]] = field(default_factory=dict)
     top_sources: list[tuple[str, int]] = field(default_factory=list)
     contested: list[tuple[str, int, int, int]] = field(default_factory=list)
 
@@ -177,6 +181,16 @@ def independent_groups(documents: Sequence[Document]) -> dict[str, str]:
     return {d: find(d) for d in parent}
 
 
+def voice(claim: Claim, groups: dict[str, str]) -> str:
+    """Who speaks a claim: its source (case and a leading article ignored), else its document's author."""
+    if claim.source:
+        words = claim.source.casefold().split()
+        if words and words[0] in {"the", "a", "an"}:
+            words = words[1:]
+        return "source:" + " ".join(words)
+    return "author:" + groups.get(claim.doc_id, claim.doc_id)
+
+
 def summarize(amap: ArgumentMap, *, top: int = 10) -> Summary:
     """The faction x stance matrix with claim and independent-document counts.
 
@@ -189,11 +203,14 @@ def summarize(amap: ArgumentMap, *, top: int = 10) -> Summary:
     factions = [f for f, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
     matrix = {f: {s: 0 for s in STANCES} for f in factions}
     docs: dict[tuple[str, str], set[str]] = defaultdict(set)
+    speakers: dict[tuple[str, str], set[str]] = defaultdict(set)
     for c in amap.claim_list:
         for f in c.factions:
             matrix[f][c.stance] += 1
             docs[f, c.stance].add(groups.get(c.doc_id, c.doc_id))
+            speakers[f, c.stance].add(voice(c, groups))
     independent = {f: {s: len(docs[f, s]) for s in STANCES} for f in factions}
+    voices = {f: {s: len(speakers[f, s]) for s in STANCES} for f in factions}
     sources = Counter(c.source for c in amap.claim_list if c.source)
     by_id = {c.id: c for c in amap.claim_list}
     contrasts: Counter[str] = Counter()
@@ -218,6 +235,7 @@ def summarize(amap: ArgumentMap, *, top: int = 10) -> Summary:
         stances=list(STANCES),
         matrix=matrix,
         independent=independent,
+        voices=voices,
         top_sources=sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))[:top],
         contested=contested,
     )
@@ -227,11 +245,14 @@ def format_summary(summary: Summary) -> str:
     """The summary as a readable text report."""
     rels = ", ".join(f"{k} {v}" for k, v in summary.relations.items()) or "none"
     lines = [f"{summary.documents} documents, {summary.claims} claims; relations: {rels}", ""]
-    lines.append("claims (independent documents) by faction and stance")
+    lines.append("claims (independent documents/sources) by faction and stance")
     header = ["faction", *summary.stances, "total"]
     rows = []
     for f in summary.factions:
-        cells = [f"{summary.matrix[f][s]} ({summary.independent[f][s]})" for s in summary.stances]
+        cells = [
+            f"{summary.matrix[f][s]} ({summary.independent[f][s]}/{summary.voices[f][s]})"
+            for s in summary.stances
+        ]
         rows.append([f, *cells, str(sum(summary.matrix[f].values()))])
     lines.extend(_table(header, rows))
     lines.append("")
