@@ -122,6 +122,12 @@ def test_filter_changes_visible_claims(seed_page):
     assert page.visible_rows() == expected
     page.page.select_option("#f-stance", "")
     page.page.fill("#f-text", "")
+    page.page.fill("#f-source", "author")
+    assert page.visible_rows() == [c.id for c in amap.claims(source="author")]
+    source = next(c.source for c in amap.claim_list if c.source)
+    page.page.fill("#f-source", source.upper())
+    assert page.visible_rows() == [c.id for c in amap.claims(source=source)]
+    page.page.fill("#f-source", "")
     assert len(page.visible_rows()) == len(amap.claim_list)
     page.offline_and_clean()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 
 import pytest
 import typer
@@ -187,3 +188,39 @@ def test_export_to_an_unwritable_place_is_one_line(capsys, tiny_dir, tmp_path):
         capsys, "export", tiny_dir, "--format", "csv", "--out", tmp_path / "no" / "such" / "x.csv"
     )
     assert code == 1 and len(err.strip().splitlines()) == 1 and "cannot write" in err
+
+
+def test_build_progress_bar_on_a_real_terminal(tmp_path):
+    """With stderr on a pseudo-terminal the bar is drawn there, and stdout stays clean."""
+    import pty
+    import subprocess
+    import sys
+
+    src = tmp_path / "raw"
+    src.mkdir()
+    (src / "a.txt").write_text(
+        "The FSB is plotting against Putin, experts say.\n", encoding="utf-8"
+    )
+    master, slave = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "argmap", "build", str(src), "--out", str(tmp_path / "out")],
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            timeout=300,
+        )
+        os.close(slave)
+        seen = b""
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        os.close(master)
+    assert result.returncode == 0
+    assert result.stdout == b""
+    assert b"building" in seen and b"built 1 documents" in seen

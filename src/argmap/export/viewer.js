@@ -73,6 +73,7 @@
   var fCertainty = document.getElementById("f-certainty");
   var fDoc = document.getElementById("f-doc");
   var fText = document.getElementById("f-text");
+  var fSource = document.getElementById("f-source");
   addOptions(fFaction, Object.keys(data.factions));
   addOptions(fStance, Object.keys(data.stances));
   addOptions(fCertainty, ["asserted", "hedged"]);
@@ -96,6 +97,9 @@
     if (fCertainty.value && c.certainty !== fCertainty.value) return false;
     if (fDoc.value && c.doc_id !== fDoc.value) return false;
     if (match && !match(c.text)) return false;
+    var who = fSource.value.trim().toLowerCase();
+    if (who === "author") { if (c.source) return false; }
+    else if (who && (!c.source || c.source.toLowerCase().indexOf(who) < 0)) return false;
     return true;
   }
 
@@ -166,6 +170,7 @@
   }
   [fFaction, fStance, fCertainty, fDoc].forEach(function (s) { s.addEventListener("change", apply); });
   fText.addEventListener("input", apply);
+  fSource.addEventListener("input", apply);
   document.getElementById("filters").addEventListener("submit", function (e) { e.preventDefault(); });
 
   // -- selecting a claim --------------------------------------------------------------
