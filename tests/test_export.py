@@ -187,3 +187,14 @@ def test_unknown_format():
     with pytest.raises(QueryError):
         export(tiny_map(), "pdf")
     assert set(FORMATS) == {"graphml", "aif", "csv", "html", "cytoscape"}
+
+
+def test_export_file_has_the_usual_permissions(tmp_path):
+    import os
+    import stat
+
+    target = tmp_path / "map.csv"
+    tiny_map().export("csv", target)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,6 +141,10 @@ class ArgumentMap:
         text = export(self, fmt, **options)
         if path is not None:
             write_atomic(Path(path), text)
+            # An export is for sharing: the usual permissions, not the temporary file's 0600.
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(path, 0o666 & ~umask)
         return text
 
     def _repr_html_(self) -> str:
