@@ -53,6 +53,7 @@ def test_graphml_is_gephi_safe_and_round_trips():
                 assert got[key] == clean_text(value)
             else:
                 assert got[key] == value
+    assert all(isinstance(d["weight"], float) for _, _, d in back.edges(data=True))
     relations = {
         (u, v, d["relation"])
         for u, v, d in back.edges(data=True)

@@ -4,7 +4,8 @@ GraphML attributes are scalars of one type per key, and XML 1.0 forbids most
 control characters, so every attribute is flattened: lists become ``; ``-joined
 strings, nested records (mentions) become JSON strings, missing values are left
 out, and characters XML cannot hold are dropped. Every node gets a ``label``
-(Gephi shows it) and claim edges keep ``relation`` and ``basis``.
+(Gephi shows it), every edge a ``weight`` (the relation's score, else 1), and
+claim edges keep ``relation`` and ``basis``.
 """
 
 from __future__ import annotations
@@ -66,9 +67,9 @@ def gephi_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         attrs.pop("id", None)
         flat.add_node(clean_text(str(node)), **attrs)
     for u, v, key, data in graph.edges(keys=True, data=True):
-        flat.add_edge(
-            clean_text(str(u)), clean_text(str(v)), key=clean_text(str(key)), **_flat(data)
-        )
+        attrs = _flat(data)
+        attrs["weight"] = float(data.get("score", 1.0))  # Gephi's edge weight
+        flat.add_edge(clean_text(str(u)), clean_text(str(v)), key=clean_text(str(key)), **attrs)
     _one_type_per_key(dict(flat.nodes(data=True)).values())
     _one_type_per_key(d for _, _, d in flat.edges(data=True))
     return flat

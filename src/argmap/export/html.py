@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
@@ -25,6 +26,7 @@ from argmap.export.cytoscape import RELATION_COLORS, STANCE_COLORS, elements, fa
 from argmap.models import Claim, Document, Relation
 
 CYTOSCAPE_VERSION = "3.34.4"
+_PLACEHOLDER = re.compile(r"@(CSP|TITLE|STYLE|CYTOSCAPE|APP|DATA)@")
 
 
 def json_for_script(data: Any) -> str:
@@ -162,17 +164,16 @@ def to_html(
             "object-src 'none'",
         ]
     )
-    page = _asset("viewer.html")
-    # Replace in a fixed order, data last: nothing inserted can be mistaken for a placeholder.
-    for key, value in (
-        ("@CSP@", csp),
-        ("@TITLE@", _escape(title)),
-        ("@STYLE@", style),
-        ("@CYTOSCAPE@", library),
-        ("@APP@", app),
-    ):
-        page = page.replace(key, value, 1)
-    return page.replace("@DATA@", data, 1)
+    values = {
+        "CSP": csp,
+        "TITLE": _escape(title),
+        "STYLE": style,
+        "CYTOSCAPE": library,
+        "APP": app,
+        "DATA": data,
+    }
+    # One pass over the template: text inserted is never scanned for placeholders again.
+    return _PLACEHOLDER.sub(lambda m: values[m.group(1)], _asset("viewer.html"))
 
 
 def _escape(text: str) -> str:
