@@ -21,15 +21,10 @@ build: setup
 test: setup browser-deps
 	$(BIN)/python -m pytest -q
 
-# Chromium for the HTML viewer's browser tests (tests/test_browser.py), from Debian.
-# Installed when missing and root; if it cannot be, the browser tests skip and say why.
+# Chromium for the HTML viewer's browser tests (tests/test_browser.py), from Debian:
+# installed with apt-get when missing and root; if it cannot be, those tests skip and say why.
 browser-deps:
-	@if [ -x /usr/bin/chromium ]; then :; \
-	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	  echo "installing chromium for the browser tests (apt-get)" >&2; \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; } >/dev/null 2>&1 \
-	    || echo "warning: could not install chromium; the browser tests will skip" >&2; \
-	else echo "warning: chromium missing and not root; the browser tests will skip (apt-get install chromium chromium-driver)" >&2; fi
+	@$(PYTHON) tests/browser_deps.py
 
 # The screenshot of the viewer on the seed articles, in docs/.
 screenshot: setup browser-deps

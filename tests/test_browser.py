@@ -18,9 +18,9 @@ import pytest
 
 import argmap
 
+from .browser_deps import CHROMIUM, ensure_chromium
 from .mapfixtures import HOSTILE_IMG, HOSTILE_LINK, HOSTILE_SCRIPT, SEEDS, tiny_map
 
-CHROMIUM = Path(os.environ.get("ARGMAP_CHROMIUM", "/usr/bin/chromium"))
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -34,10 +34,9 @@ ARGS = [
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(
-            f"{CHROMIUM} not found: Chromium could not be installed (make browser-deps needs root and apt)"
-        )
+    reason = ensure_chromium()
+    if reason:
+        pytest.skip(f"Chromium cannot be installed: {reason}")
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
