@@ -162,7 +162,9 @@ def _choice(name: str, value: str | None, allowed: Sequence[str]) -> None:
         fail(f"{name}: {value!r} is not one of {', '.join(allowed)}", 2)
 
 
-DirArgument = Annotated[Path, typer.Argument(help="Folder of built outputs (argmap build --out).")]
+DirArgument = Annotated[
+    Path, typer.Argument(metavar="DIR", help="Folder of built outputs (argmap build --out).")
+]
 
 
 @app.command()
@@ -231,7 +233,9 @@ def summary(
 
 @app.command()
 def explain(
-    claim_id: Annotated[str, typer.Argument(help="A claim id, as printed by argmap query.")],
+    claim_id: Annotated[
+        str, typer.Argument(metavar="CLAIM_ID", help="A claim id, as printed by argmap query.")
+    ],
     out: Annotated[
         Path, typer.Option("--out", "-o", help="Folder of built outputs.")
     ] = DEFAULT_OUT,
