@@ -32,6 +32,7 @@ def blocks(language: str) -> list[str]:
 def workdir(tmp_path, seed_build):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "raw").symlink_to(RAW)
+    (tmp_path / "data" / "gold").symlink_to(ROOT / "data" / "gold")
     shutil.copytree(seed_build[0], tmp_path / "data" / "claims")
     old = Path.cwd()
     os.chdir(tmp_path)
@@ -68,3 +69,19 @@ def test_console_commands_run(workdir, capsys):
             out, err = capsys.readouterr()
             assert code == 0, f"{line}: {err}"
             assert out or "wrote" in err, line
+
+
+def test_help_examples_run(workdir, capsys):
+    """The example in each command's --help works as written (a redirection is dropped)."""
+    import typer
+
+    group = typer.main.get_command(cli.app)
+    for name, command in sorted(group.commands.items()):  # type: ignore[attr-defined]
+        example = re.search(r"Example: (argmap .+)", command.help or "")
+        assert example, name
+        args = shlex.split(example.group(1))[1:]
+        if ">" in args:
+            args = args[: args.index(">")]
+        code = cli.run(args)
+        out, err = capsys.readouterr()
+        assert code == 0, f"{example.group(1)}: {err}"

@@ -246,7 +246,7 @@ def explain(
 ) -> None:
     """Why a claim got its labels: the rules that fired (with their descriptions), cues and relations.
 
-    Example: argmap explain "000_dd6fdb4e804c144d:1908-1952" --out data/claims
+    Example: argmap explain 004_8b7efb0c373544da:984-1084 --out data/claims
     """
     from argmap.query import explain as explain_claim
     from argmap.rules import RuleSet
