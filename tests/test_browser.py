@@ -211,3 +211,15 @@ def test_related_claims_are_one_click_away(seed_page):
     target = next(c for c in amap.claim_list if c.id == rel.target)
     assert page.page.text_content("#highlight") == target.text
     page.offline_and_clean()
+
+
+def test_sorting_by_a_column(seed_page):
+    page, amap = seed_page
+    page.page.click('#claims thead th[data-key="stance"]')
+    expected = [c.id for c in sorted(amap.claim_list, key=lambda c: c.stance)]
+    assert page.visible_rows() == expected
+    page.page.click('#claims thead th[data-key="stance"]')
+    first = page.visible_rows()[0]  # descending now: the last stance in order comes first
+    last_stance = max(c.stance for c in amap.claim_list)
+    assert next(c for c in amap.claim_list if c.id == first).stance == last_stance
+    page.offline_and_clean()

@@ -55,3 +55,13 @@ def test_entry_point_is_declared_and_importable():
     installed = [e for e in entry_points(group="spacy_factories") if e.name == "argmap_claims"]
     for ep in installed:  # present once the package is installed (pip install -e .)
         assert ep.value == target
+
+
+def test_a_pipeline_with_the_component_saves_and_loads(nlp, tmp_path):
+    import spacy
+
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert loaded.pipe_names[-1] == "argmap_claims"
+    docs = list(loaded.pipe(TEXT.splitlines()))
+    assert [[c.stance for c in d._.claims] for d in docs] == [["loyal"], ["disloyal"]]

@@ -121,6 +121,28 @@
     rows.set(c.id, tr);
   });
 
+  // Clicking a column header sorts by it (again: the other way); ties keep document order.
+  var sortKey = null, sortDir = 1;
+  function sortValue(c, key) {
+    var v = c[key];
+    if (Array.isArray(v)) return v.join(",");
+    return v === null || v === undefined ? "" : String(v).toLowerCase();
+  }
+  document.querySelectorAll("#claims thead th").forEach(function (th) {
+    th.addEventListener("click", function () {
+      var key = th.dataset.key;
+      sortDir = sortKey === key ? -sortDir : 1;
+      sortKey = key;
+      var order = claims.map(function (c, i) { return [sortValue(c, key), i, c.id]; });
+      order.sort(function (a, b) { return a[0] < b[0] ? -sortDir : a[0] > b[0] ? sortDir : a[1] - b[1]; });
+      order.forEach(function (o) { tbody.appendChild(rows.get(o[2])); });
+      document.querySelectorAll("#claims thead th").forEach(function (h) {
+        h.classList.toggle("sorted", h === th);
+        h.dataset.dir = h === th ? (sortDir > 0 ? "asc" : "desc") : "";
+      });
+    });
+  });
+
   // -- graph --------------------------------------------------------------------------
   var nodeCount = data.elements.nodes.length;
   var cy = cytoscape({
@@ -166,6 +188,10 @@
       });
     });
     visible = claims.filter(function (c) { return keep.has(c.id); }).map(function (c) { return c.id; });
+    if (sortKey) {
+      visible = Array.prototype.map.call(tbody.rows, function (r) { return r.dataset.claimId; })
+        .filter(function (id) { return keep.has(id); });
+    }
     document.getElementById("visible-count").textContent = visible.length + " of " + claims.length + " claims shown";
   }
   [fFaction, fStance, fCertainty, fDoc].forEach(function (s) { s.addEventListener("change", apply); });
