@@ -39,6 +39,7 @@ BUILTIN_RULES = {
 MODIFIERS = {
     "negation": "the cue is negated, so the stance flips",
     "external-actor": "an outside actor does the targeting, so the claim is neutral",
+    "not-the-faction": "the faction acts, or someone else suffers, so it is not targeted",
 }
 
 
