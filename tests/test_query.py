@@ -125,3 +125,13 @@ def test_repr_html_is_a_compact_escaped_summary():
     amap = tiny_map()
     html = amap._repr_html_()
     assert "<table>" in html and "4 claims" in html and "<script" not in html
+
+
+def test_every_rule_of_the_seed_build_is_explained(seed_build):
+    """Each rule id a claim carries is found in the rule files or among the built-in ones."""
+    amap = argmap.load(seed_build[0])
+    for claim in amap.claim_list:
+        for use in explain(amap, claim.id).rules:
+            assert use.type != "unknown", (claim.id, use.id)
+            assert use.description, use.id
+            assert all(not m.endswith(": modifier") for m in use.modifiers), use.modifiers
