@@ -224,3 +224,21 @@ def test_build_progress_bar_on_a_real_terminal(tmp_path):
     assert result.returncode == 0
     assert result.stdout == b""
     assert b"building" in seen and b"built 1 documents" in seen
+
+
+def test_html_export_finds_the_articles_from_another_folder(capsys, tmp_path, monkeypatch):
+    """A build made with relative paths still shows its article text when exported from elsewhere."""
+    project = tmp_path / "project"
+    (project / "data" / "raw").mkdir(parents=True)
+    text = "The FSB is plotting against Putin, experts say.\n"
+    (project / "data" / "raw" / "a.txt").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert invoke(capsys, "build", "data/raw", "--out", "data/claims", "--quiet")[0] == 0
+    monkeypatch.chdir(tmp_path)
+    code, _, _ = invoke(
+        capsys, "export", "project/data/claims", "--format", "html", "--out", "map.html"
+    )
+    assert code == 0
+    page = (tmp_path / "map.html").read_text(encoding="utf-8")
+    data = json.loads(page.split('id="argmap-data">')[1].split("</script>")[0])
+    assert data["documents"][0]["text"] == text

@@ -291,7 +291,10 @@ def export(
         fail("--format html needs --out FILE (the page is not written to a terminal)", 2)
     amap = _load(directory)
     try:
-        text = amap.export(fmt, out, bom=bom, raw=raw, title=title)
+        # Without --raw, recorded relative paths may be relative to the project
+        # folder that holds DIR (data/raw beside data/claims).
+        folders = [raw] if raw else [directory.parent.parent, directory.parent]
+        text = amap.export(fmt, out, bom=bom, raw=folders, title=title)
     except OSError as exc:
         fail(f"{out}: cannot write ({exc.strerror})", 1)
     except ArgmapError as exc:

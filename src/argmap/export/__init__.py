@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,7 @@ def export(
     fmt: str,
     *,
     bom: bool = False,
-    raw: Path | str | None = None,
+    raw: Path | str | Sequence[Path | str] | None = None,
     title: str = "argmap",
 ) -> str:
     """The map rendered in one export format.
@@ -33,8 +34,8 @@ def export(
         amap: the map.
         fmt: one of :data:`FORMATS`.
         bom: CSV only: start with a UTF-8 byte-order mark.
-        raw: HTML only: a folder holding the input articles, when they are no
-            longer at the paths recorded at build time.
+        raw: HTML only: a folder (or folders) holding the input articles, when
+            they are no longer at the paths recorded at build time.
         title: HTML only: the page title.
 
     Returns:
@@ -66,6 +67,7 @@ def export(
     if fmt == "html":
         from argmap.export.html import document_texts, to_html
 
-        texts = document_texts(amap.documents, raw=raw)
+        encoding = str(getattr(amap.manifest, "encoding", None) or "utf-8")
+        texts = document_texts(amap.documents, raw=raw, encoding=encoding)
         return to_html(amap.documents, amap.claim_list, amap.relations, texts=texts, title=title)
     raise QueryError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from argmap import __version__
+from argmap.errors import ArgmapError
 from argmap.export.cytoscape import RELATION_COLORS, STANCE_COLORS, elements, faction_colors
+from argmap.ingest import decode
 from argmap.models import Claim, Document, Relation
 
 CYTOSCAPE_VERSION = "3.34.4"
@@ -51,22 +53,35 @@ def _csp_hash(script: str) -> str:
 
 
 def document_texts(
-    documents: Sequence[Document], *, raw: Path | str | None = None
+    documents: Sequence[Document],
+    *,
+    raw: Path | str | Sequence[Path | str] | None = None,
+    encoding: str = "utf-8",
 ) -> dict[str, str]:
     """The text of each document whose file can still be read unchanged.
 
     A map built in this process keeps its texts; a loaded one reads each
-    document's ``path`` again (or the file of the same name in ``raw``) and
-    keeps it only if its sha256 matches the build, so offsets stay true.
+    document's file again and keeps its text only if the sha256 matches the
+    build, decoded as the build decoded it, so that offsets stay true. The
+    file is looked for in each ``raw`` folder (by name, then by its recorded
+    relative path), then at its recorded path.
+
+    Args:
+        documents: the documents.
+        raw: a folder, or folders, to look for the articles in.
+        encoding: the encoding the build read the articles with.
     """
+    folders = [] if raw is None else [raw] if isinstance(raw, str | Path) else list(raw)
     out = {}
     for doc in documents:
         if doc.text:
             out[doc.doc_id] = doc.text
             continue
-        candidates = [Path(doc.path)]
-        if raw is not None:
-            candidates.insert(0, Path(raw) / Path(doc.path).name)
+        recorded = Path(doc.path)
+        candidates = [Path(f) / recorded.name for f in folders]
+        if not recorded.is_absolute():
+            candidates += [Path(f) / recorded for f in folders]
+        candidates.append(recorded)
         for path in candidates:
             try:
                 data = path.read_bytes()
@@ -75,8 +90,8 @@ def document_texts(
             if hashlib.sha256(data).hexdigest() != doc.sha256:
                 continue
             try:
-                out[doc.doc_id] = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-            except UnicodeDecodeError:
+                out[doc.doc_id] = decode(data, encoding=encoding, name=str(path))
+            except ArgmapError:
                 continue
             break
     return out
