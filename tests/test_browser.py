@@ -223,3 +223,16 @@ def test_sorting_by_a_column(seed_page):
     last_stance = max(c.stance for c in amap.claim_list)
     assert next(c for c in amap.claim_list if c.id == first).stance == last_stance
     page.offline_and_clean()
+
+
+def test_keyboard_walks_the_table(seed_page):
+    page, amap = seed_page
+    page.page.select_option("#f-faction", "fsb")
+    rows = page.visible_rows()
+    page.page.focus(f'#claims tbody tr[data-claim-id="{rows[0]}"]')
+    page.page.keyboard.press("Enter")
+    page.page.keyboard.press("ArrowDown")
+    second = next(c for c in amap.claim_list if c.id == rows[1])
+    assert page.page.text_content("#highlight") == second.text
+    page.page.select_option("#f-faction", "")
+    page.offline_and_clean()

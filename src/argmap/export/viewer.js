@@ -116,7 +116,17 @@
     tr.appendChild(el("td", c.certainty));
     tr.appendChild(el("td", c.source || "\u2014"));
     tr.appendChild(el("td", c.text));
+    tr.tabIndex = 0;
     tr.addEventListener("click", function () { select(c.id, false); });
+    tr.addEventListener("keydown", function (e) {
+      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); select(c.id, false); }
+      else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        var next = e.key === "ArrowDown" ? tr.nextElementSibling : tr.previousElementSibling;
+        while (next && next.hidden) next = e.key === "ArrowDown" ? next.nextElementSibling : next.previousElementSibling;
+        if (next) { next.focus(); select(next.dataset.claimId, false); }
+      }
+    });
     tbody.appendChild(tr);
     rows.set(c.id, tr);
   });
