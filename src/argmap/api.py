@@ -24,15 +24,17 @@ from argmap.export.files import (
     dumps,
     jsonl,
     locked,
+    resolve_outputs,
     write_outputs,
 )
 from argmap.extract import Extractor
 from argmap.graph import build_graph, claim_relations, from_json, to_json
-from argmap.ingest import DEFAULT_MAX_BYTES, iter_input_files, read_document
+from argmap.ingest import DEFAULT_MAX_BYTES, is_blank, iter_input_files, read_document
 from argmap.link import link
 from argmap.models import Claim, Document, Manifest, Relation
 from argmap.rules import RuleSet
 from argmap.segment import load_pipeline, split_sentences
+from argmap.validate import dotted, graph_problems, json_line
 
 if TYPE_CHECKING:
     from argmap.query import Explanation, Summary
@@ -49,6 +51,7 @@ class ArgumentMap:
     relations: list[Relation]
     manifest: Manifest | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
     _graph: nx.MultiDiGraph | None = None
 
     @property
@@ -177,22 +180,33 @@ def build(
         on_document: called with each input's name as it is done (progress).
 
     Returns:
-        The map. Inputs that could not be read are listed in ``errors``; the rest
-        are built.
+        The map. Inputs that could not be read are listed in ``errors``, inputs
+        built with a warning (empty ones) in ``warnings``; the rest are built.
 
     Raises:
         RuleFileError: the taxonomy file is malformed.
         ModelError: the spaCy pipeline cannot be loaded.
         InputError: an input path does not exist.
+        OutputError: another build is writing into ``out``.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    if out is not None:
+        # Held from the start, so that a second build into ``out`` fails at once.
+        with locked(Path(out)):
+            amap = build(
+                paths, taxonomy=taxonomy, model=model, encoding=encoding,
+                max_bytes=max_bytes, on_document=on_document,
+            )  # fmt: skip
+            write(amap, out)
+            return amap
     rules = RuleSet.load(taxonomy)
     nlp = load_pipeline(model)
     extractor = Extractor(nlp, rules)
     documents: list[Document] = []
     claims: list[Claim] = []
     errors: dict[str, str] = {}
+    warnings: dict[str, str] = {}
     files = list(iter_input_files(Path(p) for p in paths))
     seen_ids: dict[str, int] = {}
     for path in files:
@@ -208,6 +222,8 @@ def build(
             doc = doc.model_copy(update={"doc_id": f"{doc.doc_id}~{seen_ids[doc.doc_id]}"})
         else:
             seen_ids[doc.doc_id] = 0
+        if is_blank(doc.text):
+            warnings[str(path)] = f"{path}: empty file; built as a document with no claims"
         blocks = split_blocks(doc.text, rules)
         sentences = split_sentences(blocks, nlp)
         found = extractor.extract(doc.doc_id, doc.text, blocks, sentences)
@@ -231,10 +247,10 @@ def build(
         },
         documents={d.doc_id: d.sha256 for d in documents},
         errors=errors,
+        warnings=warnings,
+        encoding=encoding,
     )
-    amap = ArgumentMap(documents, claims, relations, manifest, errors)
-    if out is not None:
-        write(amap, out)
+    amap = ArgumentMap(documents, claims, relations, manifest, errors, warnings)
     return amap
 
 
@@ -253,12 +269,14 @@ def write(amap: ArgumentMap, out: PathLike) -> None:
         )
 
 
-def _read_jsonl(path: Path, model: type[Any]) -> list[Any]:
+def _read_jsonl(path: Path, model: type[Any], shown: Path) -> list[Any]:
     out = []
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except OSError as exc:
-        raise OutputError(f"{path}: cannot read ({exc.strerror})") from None
+        raise OutputError(f"{shown}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise OutputError(f"{shown}: not UTF-8 (byte {exc.start})") from None
     for lineno, line in enumerate(lines, start=1):
         if not line.strip():
             continue
@@ -266,29 +284,66 @@ def _read_jsonl(path: Path, model: type[Any]) -> list[Any]:
             out.append(model.model_validate_json(line))
         except ValidationError as exc:
             first = exc.errors()[0]
+            if first["type"] == "json_invalid":
+                raise OutputError(f"{shown}:{lineno}: not valid JSON ({first['msg']})") from None
             where = ".".join(str(x) for x in first["loc"]) or "record"
-            raise OutputError(f"{path}:{lineno}: field {where}: {first['msg']}") from None
+            raise OutputError(f"{shown}:{lineno}: field {where}: {first['msg']}") from None
     return out
+
+
+def _read_json(path: Path, shown: Path) -> tuple[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        return text, json.loads(text)
+    except OSError as exc:
+        raise OutputError(f"{shown}: cannot read ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise OutputError(f"{shown}: not UTF-8 (byte {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise OutputError(f"{shown}:{exc.lineno}: not valid JSON ({exc.msg})") from None
 
 
 def load(directory: PathLike = "data/claims") -> ArgumentMap:
     """Load a map written by :func:`build`.
 
     Raises:
-        OutputError: a file is missing or invalid (the message names it).
+        OutputError: a file is missing or malformed; the message names the file,
+            the line and the field.
     """
     directory = Path(directory)
+    # One generation, resolved once: a build finishing meanwhile cannot mix files.
+    source = resolve_outputs(directory)
     for name in (CLAIMS, DOCUMENTS, GRAPH, MANIFEST):
-        if not (directory / name).is_file():
+        if not (source / name).is_file():
             raise OutputError(f"{directory}: no {name} here; run `argmap build` first")
-    claims = _read_jsonl(directory / CLAIMS, Claim)
-    documents = _read_jsonl(directory / DOCUMENTS, Document)
+    claims = _read_jsonl(source / CLAIMS, Claim, directory / CLAIMS)
+    documents = _read_jsonl(source / DOCUMENTS, Document, directory / DOCUMENTS)
+    text, data = _read_json(source / GRAPH, directory / GRAPH)
+    for path, message in graph_problems(data):
+        line = json_line(text, path)
+        raise OutputError(f"{directory / GRAPH}:{line}: field {dotted(path)}: {message}")
     try:
-        graph = from_json(json.loads((directory / GRAPH).read_text(encoding="utf-8")))
-        manifest = Manifest.model_validate_json((directory / MANIFEST).read_text(encoding="utf-8"))
-    except (ValueError, KeyError, nx.NetworkXError) as exc:
-        raise OutputError(f"{directory}: invalid graph or manifest ({exc})") from None
-    amap = ArgumentMap(documents, claims, claim_relations(graph), manifest, dict(manifest.errors))
+        graph = from_json(data)
+    except (KeyError, TypeError, nx.NetworkXError) as exc:
+        raise OutputError(f"{directory / GRAPH}: field nodes: not node-link data ({exc})") from None
+    text, data = _read_json(source / MANIFEST, directory / MANIFEST)
+    try:
+        manifest = Manifest.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        line = json_line(text, tuple(first["loc"]))
+        raise OutputError(
+            f"{directory / MANIFEST}:{line}: field {dotted(tuple(first['loc']))}: {first['msg']}"
+        ) from None
+    try:
+        relations = claim_relations(graph)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = f"edges.{first['loc'][0]}"
+        raise OutputError(f"{directory / GRAPH}: field {where}: {first['msg']}") from None
+    amap = ArgumentMap(
+        documents, claims, relations, manifest, dict(manifest.errors), dict(manifest.warnings)
+    )
     amap._graph = graph
     return amap
 

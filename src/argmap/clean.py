@@ -21,6 +21,9 @@ from argmap.rules import RuleSet
 _MARKUP = re.compile(r"^[\s#>*_\-]+|[\s*_]+$")
 _LINE_END = re.compile(r"[.!?:;…][\"'”’)\]*_]*$")
 _HEADING_WORDS = 20
+# White space and the marks that show nothing (BOM, zero-width) around a line.
+_BLANK = r"[\s\ufeff\u200b\u200c\u200d\u2060]*"
+_EDGES = re.compile(_BLANK + "(.*?)" + _BLANK, re.S)
 # A line cut in the middle of a sentence by the scraper ends on one of these.
 _DANGLING = {
     "the", "a", "an", "of", "to", "and", "or", "but", "in", "on", "for", "with", "that",
@@ -72,9 +75,10 @@ def split_blocks(text: str, rules: RuleSet) -> list[Block]:
     offset = 0
     for raw in text.splitlines(keepends=True):
         line = raw.rstrip("\r\n")
-        lead = len(line) - len(line.lstrip())
-        content = line.strip()
-        start = offset + lead
+        edges = _EDGES.fullmatch(line)
+        assert edges is not None  # the pattern matches every string
+        content = edges.group(1)
+        start = offset + edges.start(1)
         offset += len(raw)
         if not content:
             continue

@@ -82,6 +82,8 @@ def build(
         fail(str(exc), 2)
     except ArgmapError as exc:
         fail(str(exc), 1)
+    for message in amap.warnings.values():
+        typer.echo(f"argmap: warning: {message}", err=True)
     for message in amap.errors.values():
         typer.echo(f"argmap: error: {message}", err=True)
     if not quiet:
@@ -325,6 +327,35 @@ def schema(
         out.write_text(text, encoding="utf-8")
     except OSError as exc:
         fail(f"{out}: cannot write ({exc.strerror})", 1)
+
+
+@app.command()
+def validate(
+    directory: Annotated[Path, typer.Argument(help="Folder of built outputs.")] = DEFAULT_OUT,
+    raw: Annotated[
+        Path | None,
+        typer.Option(help="Folder of the input files (default: each document's recorded path)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print violations only.")] = False,
+) -> None:
+    """Check built outputs against every invariant of the output contract.
+
+    Prints each violation on a line (file:line: field: what); exit 1 if any.
+
+    Example: argmap validate data/claims --raw data/raw
+    """
+    from argmap.validate import validate as check
+
+    if raw is not None and not raw.is_dir():
+        fail(f"{raw}: no such folder", 2)
+    violations = check(directory, raw=raw)
+    for violation in violations:
+        typer.echo(str(violation))
+    if violations:
+        typer.echo(f"argmap: {len(violations)} violations in {directory}", err=True)
+        raise typer.Exit(1)
+    if not quiet:
+        typer.echo(f"{directory}: valid", err=True)
 
 
 def run(argv: Sequence[str] | None = None) -> int:

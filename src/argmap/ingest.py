@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -17,9 +18,13 @@ from argmap.errors import InputError
 from argmap.models import Document
 
 SUFFIXES = (".txt", ".md")
+#: Characters that are not white space to Python but show nothing: BOM, zero-width marks.
+_INVISIBLE = "\ufeff\u200b\u200c\u200d\u2060"
+_DROP_INVISIBLE = dict.fromkeys(map(ord, _INVISIBLE))
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 _UNSAFE_ID = re.compile(r"[^\w.\-]+", re.UNICODE)
+_DOTS = re.compile(r"\.{2,}")
 _DATE_PATTERNS = (
     re.compile(r"\b(\d{4}-\d{2}-\d{2})\b"),
     re.compile(
@@ -43,11 +48,12 @@ def doc_id_for(path: Path) -> str:
         path: the input file.
 
     Returns:
-        The stem with path separators and other unsafe characters replaced by ``_``
-        and no leading dot or dash.
+        The stem in Unicode NFC (so that the same name gives the same id on every
+        system), with path separators and other unsafe characters replaced by ``_``,
+        runs of dots collapsed (never ``..``) and no leading dot or dash.
     """
-    stem = _UNSAFE_ID.sub("_", path.stem).lstrip(".-") or "document"
-    return stem
+    stem = _UNSAFE_ID.sub("_", unicodedata.normalize("NFC", path.stem))
+    return _DOTS.sub(".", stem).lstrip(".-") or "document"
 
 
 def iter_input_files(inputs: Iterable[Path]) -> Iterator[Path]:
@@ -75,14 +81,69 @@ def iter_input_files(inputs: Iterable[Path]) -> Iterator[Path]:
             raise InputError(f"{path}: no such file or folder")
 
 
+#: Leading bytes of file formats that scrapers save under a text name by mistake.
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx/.epub)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "a program"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+)
+_WIDE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+
+
+def _is_wide(encoding: str) -> bool:
+    name = encoding.lower().replace("_", "-")
+    return name.startswith(("utf-16", "utf-32", "utf16", "utf32"))
+
+
+def sniff_binary(data: bytes, *, encoding: str = "utf-8") -> str | None:
+    """Why ``data`` is not article text in ``encoding``, or None when it may be.
+
+    Args:
+        data: the file's bytes.
+        encoding: the encoding the user says the file is in.
+
+    Returns:
+        A short reason (``"a PNG image"``, ``"binary (NUL bytes)"``...) or None.
+    """
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return what
+    if data[:4] == b"RIFF" and data[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return "a RIFF media file"
+    if _is_wide(encoding):
+        return None
+    for bom, wide in _WIDE_BOMS:
+        if data.startswith(bom):
+            return f"{wide} text; pass --encoding {wide}"
+    if b"\x00" in data:
+        return "binary (NUL bytes)"
+    return None
+
+
 def decode(data: bytes, *, encoding: str = "utf-8", name: str = "<bytes>") -> str:
     """Decode file bytes the way ``open(path, encoding=encoding).read()`` does.
 
+    Universal newlines apply (``\\r\\n`` and ``\\r`` become ``\\n``) and a UTF-8 byte
+    order mark is kept as ``\\ufeff``, exactly as ``open`` does.
+
     Raises:
-        InputError: the bytes are binary or not valid in ``encoding``.
+        InputError: the bytes are binary or not valid in ``encoding``; the message
+            names the file and says how to proceed.
     """
-    if b"\x00" in data[:65536]:
-        raise InputError(f"{name}: binary file (NUL bytes), not an article; skipped")
+    if (why := sniff_binary(data, encoding=encoding)) is not None:
+        raise InputError(f"{name}: {why}, not an article text; skipped")
     try:
         return io.TextIOWrapper(io.BytesIO(data), encoding=encoding).read()
     except UnicodeDecodeError as exc:
@@ -92,6 +153,11 @@ def decode(data: bytes, *, encoding: str = "utf-8", name: str = "<bytes>") -> st
         ) from None
     except LookupError:
         raise InputError(f"{name}: unknown encoding {encoding!r}") from None
+
+
+def is_blank(text: str) -> bool:
+    """True for a text with nothing to read: empty, or only white space and invisible marks."""
+    return not text.translate(_DROP_INVISIBLE).strip()
 
 
 def read_document(

