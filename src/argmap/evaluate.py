@@ -11,11 +11,15 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from argmap.errors import GoldError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from argmap.errors import GoldError, InputError
 from argmap.ingest import decode
-from argmap.models import Claim, Relation
+from argmap.models import Certainty, Claim, Relation, RelationType, Stance
+
+_M = TypeVar("_M", bound=BaseModel)
 
 ARTICLES = {"the", "a", "an"}
 
@@ -63,51 +67,104 @@ def same_source(predicted: str | None, gold: str | None) -> bool:
     return p == g or (bool(p) and bool(g) and p[-1] == g[-1])
 
 
+class _GoldClaimLine(BaseModel):
+    """One line of a gold claims file (GUIDELINES.md section 7); other keys are notes."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+
+    id: str = Field(min_length=1)
+    doc_id: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    factions: list[str]
+    stance: Stance
+    certainty: Certainty
+    source: str | None = None
+    occurrence: int = Field(default=0, ge=0)
+
+
+class _GoldRelationLine(BaseModel):
+    """One line of a gold relations file."""
+
+    model_config = ConfigDict(extra="allow", strict=True, populate_by_name=True)
+
+    source: str = Field(alias="from", min_length=1)
+    target: str = Field(alias="to", min_length=1)
+    relation: RelationType
+
+
+def _gold_lines(path: Path) -> list[tuple[int, str]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GoldError(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise GoldError(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None
+    return [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+
+
+def _parse_gold_line(path: Path, lineno: int, line: str, model: type[_M]) -> _M:
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise GoldError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
+    if not isinstance(raw, dict):
+        raise GoldError(f"{path}:{lineno}: a gold record must be a JSON object")
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in first["loc"]) or "record"
+        if first["type"] == "missing":
+            raise GoldError(f"{path}:{lineno}: field {where}: missing") from None
+        raise GoldError(f"{path}:{lineno}: field {where}: {first['msg']}") from None
+
+
 def read_gold_claims(path: Path, raw: Path) -> list[GoldClaim]:
     """Read gold claims and locate each in its document (``occurrence`` picks among repeats).
 
     Raises:
-        GoldError: a line is malformed or its text is not in the document.
+        GoldError: a line is malformed or its text is not in the document; the
+            message names the file, the line and the field.
     """
     texts: dict[str, str] = {}
     out = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise GoldError(f"{path}: cannot read ({exc.strerror})") from None
-    for lineno, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            doc_id, text = rec["doc_id"], rec["text"]
-            fields = (rec["id"], rec["factions"], rec["stance"], rec["certainty"])
-        except json.JSONDecodeError as exc:
-            raise GoldError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-        except (KeyError, TypeError) as exc:
-            raise GoldError(f"{path}:{lineno}: field {exc}: missing") from None
+    seen: dict[str, int] = {}
+    for lineno, line in _gold_lines(path):
+        rec = _parse_gold_line(path, lineno, line, _GoldClaimLine)
+        if rec.id in seen:
+            raise GoldError(
+                f"{path}:{lineno}: field id: duplicate id {rec.id!r} (first on line {seen[rec.id]})"
+            )
+        seen[rec.id] = lineno
+        doc_id, text = rec.doc_id, rec.text
         if doc_id not in texts:
             candidates = [raw / f"{doc_id}.txt", raw / f"{doc_id}.md"]
             found = next((c for c in candidates if c.is_file()), None)
             if found is None:
                 raise GoldError(f"{path}:{lineno}: field doc_id: no document {doc_id} in {raw}")
-            texts[doc_id] = decode(found.read_bytes(), name=str(found))
+            try:
+                texts[doc_id] = decode(found.read_bytes(), name=str(found))
+            except (InputError, OSError) as exc:
+                raise GoldError(f"{path}:{lineno}: field doc_id: {exc}") from None
         doc_text = texts[doc_id]
         start = -1
-        for _ in range(int(rec.get("occurrence", 0)) + 1):
+        for _ in range(rec.occurrence + 1):
             start = doc_text.find(text, start + 1)
             if start < 0:
                 raise GoldError(f"{path}:{lineno}: field text: not found in document {doc_id}")
         out.append(
             GoldClaim(
-                fields[0],
+                rec.id,
                 doc_id,
                 start,
                 start + len(text),
-                tuple(fields[1]),
-                fields[2],
-                fields[3],
-                rec.get("source"),
+                tuple(rec.factions),
+                rec.stance,
+                rec.certainty,
+                rec.source,
             )
         )
     return out
@@ -117,23 +174,12 @@ def read_gold_relations(path: Path) -> list[tuple[str, str, str]]:
     """Read gold relations as (from, to, relation).
 
     Raises:
-        GoldError: a line is malformed.
+        GoldError: a line is malformed; the message names the file, the line and the field.
     """
     out = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as exc:
-        raise GoldError(f"{path}: cannot read ({exc.strerror})") from None
-    for lineno, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            rec = json.loads(line)
-            out.append((rec["from"], rec["to"], rec["relation"]))
-        except json.JSONDecodeError as exc:
-            raise GoldError(f"{path}:{lineno}: not valid JSON ({exc.msg})") from None
-        except (KeyError, TypeError) as exc:
-            raise GoldError(f"{path}:{lineno}: field {exc}: missing") from None
+    for lineno, line in _gold_lines(path):
+        rec = _parse_gold_line(path, lineno, line, _GoldRelationLine)
+        out.append((rec.source, rec.target, rec.relation))
     return out
 
 

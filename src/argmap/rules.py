@@ -26,6 +26,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span
 
 from argmap.errors import RuleFileError
@@ -93,33 +94,42 @@ class Rule(BaseModel):
             return self
         ways = sum(bool(x) for x in (self.terms, self.lemmas, self.pattern, self.regex))
         if ways != 1:
-            raise ValueError("give exactly one of terms, lemmas, pattern or regex")
+            raise ValueError("terms: give exactly one of terms, lemmas, pattern or regex")
         if self.type == "boilerplate":
             if not self.regex:
-                raise ValueError("a boilerplate rule needs a regex")
+                raise ValueError("regex: a boilerplate rule needs a regex")
             if self.label not in BLOCK_KINDS:
-                raise ValueError(f"label must be one of {', '.join(BLOCK_KINDS)}")
+                raise ValueError(f"label: must be one of {', '.join(BLOCK_KINDS)}")
             try:
                 re.compile(self.regex)
             except re.error as exc:
-                raise ValueError(f"regex does not compile: {exc}") from None
+                raise ValueError(f"regex: does not compile: {exc}") from None
         elif self.regex:
-            raise ValueError("only boilerplate rules take a regex")
+            raise ValueError("regex: only boilerplate rules take a regex")
         if self.type == "stance" and self.label not in STANCE_LABELS:
-            raise ValueError(f"label must be one of {', '.join(STANCE_LABELS)}")
+            raise ValueError(f"label: must be one of {', '.join(STANCE_LABELS)}")
         if self.type == "discourse" and self.label not in ("supports", "contrasts"):
-            raise ValueError("label must be supports or contrasts")
+            raise ValueError("label: must be supports or contrasts")
         if self.patient is not None and self.patient not in STANCE_LABELS:
-            raise ValueError(f"patient must be one of {', '.join(STANCE_LABELS)}")
+            raise ValueError(f"patient: must be one of {', '.join(STANCE_LABELS)}")
         if self.type == "faction" and not re.fullmatch(r"[a-z][a-z0-9_\-]*", self.label):
-            raise ValueError("a faction label is lower case letters, digits, _ or -")
+            raise ValueError("label: a faction label is lower case letters, digits, _ or -")
+        if self.pattern and (problems := validate_token_pattern(self.pattern)):
+            raise ValueError(f"pattern: {_one_line(problems[0])}")
         return self
 
 
 def _pretty_loc(errors: list[Any]) -> str:
     first = errors[0]
-    where = ".".join(str(x) for x in first["loc"]) or "record"
-    return f"field {where}: {first['msg']}"
+    where = ".".join(str(x) for x in first["loc"])
+    msg = first["msg"].removeprefix("Value error, ")
+    if not where and (named := re.match(r"(\w+): (.*)", msg)):
+        where, msg = named.groups()
+    return f"field {where or 'record'}: {msg}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def read_rule_file(path: Path | str, *, text: str | None = None) -> list[Rule]:
@@ -138,9 +148,14 @@ def read_rule_file(path: Path | str, *, text: str | None = None) -> list[Rule]:
     """
     if text is None:
         try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise RuleFileError(f"{path}: cannot read rule file ({exc})") from None
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise RuleFileError(f"{path}: cannot read rule file ({exc.strerror})") from None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise RuleFileError(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None
     rules = []
     seen: set[str] = set()
     for lineno, line in enumerate(text.splitlines(), start=1):
@@ -164,6 +179,17 @@ def read_rule_file(path: Path | str, *, text: str | None = None) -> list[Rule]:
         seen.add(rule.id)
         rules.append(rule)
     return rules
+
+
+def _line_of(path: Path | str, rule_id: str) -> int:
+    """The line of a rule file that holds the rule ``rule_id`` (for messages)."""
+    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            if json.loads(line).get("id") == rule_id:
+                return lineno
+        except (ValueError, AttributeError):
+            continue
+    return 1
 
 
 def _plurals(term: str) -> list[str]:
@@ -223,11 +249,12 @@ class RuleSet:
             disabled = {r.id for r in extra if r.type == "disable"}
             known = {r.id for r in rules}
             for rule in extra:
+                where = f"{taxonomy}:{_line_of(taxonomy, rule.id)}"
                 if rule.type == "disable" and rule.id not in known:
-                    raise RuleFileError(f"{taxonomy}: field id: no rule {rule.id!r} to disable")
+                    raise RuleFileError(f"{where}: field id: no rule {rule.id!r} to disable")
                 if rule.type != "disable" and rule.id in known:
                     raise RuleFileError(
-                        f"{taxonomy}: field id: rule {rule.id!r} already exists "
+                        f"{where}: field id: rule {rule.id!r} already exists "
                         "(disable it first to replace it)"
                     )
             rules = [r for r in rules if r.id not in disabled]
@@ -302,7 +329,7 @@ class RuleMatcher:
                 try:
                     self.tokens.add(rule.id, [pattern])
                 except ValueError as exc:
-                    raise RuleFileError(f"rule {rule.id}: field pattern: {exc}") from None
+                    raise RuleFileError(f"rule {rule.id}: field pattern: {_one_line(str(exc))}") from None
 
     def __call__(self, doc: Doc | Span) -> list[Match]:
         """All matches in ``doc``, sorted by position, longest first at equal starts."""
