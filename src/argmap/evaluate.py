@@ -176,7 +176,7 @@ def read_gold_relations(path: Path) -> list[tuple[str, str, str]]:
     Raises:
         GoldError: a line is malformed; the message names the file, the line and the field.
     """
-    out = []
+    out: list[tuple[str, str, str]] = []
     for lineno, line in _gold_lines(path):
         rec = _parse_gold_line(path, lineno, line, _GoldRelationLine)
         out.append((rec.source, rec.target, rec.relation))

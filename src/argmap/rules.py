@@ -154,8 +154,8 @@ def read_rule_file(path: Path | str, *, text: str | None = None) -> list[Rule]:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise RuleFileError(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None
+            bad_line = data.count(b"\n", 0, exc.start) + 1
+            raise RuleFileError(f"{path}:{bad_line}: not UTF-8 (byte {exc.start})") from None
     rules = []
     seen: set[str] = set()
     for lineno, line in enumerate(text.splitlines(), start=1):
