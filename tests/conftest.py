@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from spacy.language import Language
 
 import argmap
+import argmap.api
 from argmap.rules import RuleSet
 from argmap.segment import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 GOLD = ROOT / "data" / "gold"
+SRC = ROOT / "src"
 
 
 @pytest.fixture(scope="session")
@@ -30,3 +36,30 @@ def seed_build(tmp_path_factory):
     out = tmp_path_factory.mktemp("seeds")
     amap = argmap.build(RAW, out=out)
     return out, amap
+
+
+@pytest.fixture(scope="session")
+def shared_pipeline(nlp: Language) -> Iterator[Language]:
+    """Make ``argmap.build`` reuse the session's pipeline instead of loading its own."""
+    real = argmap.api.load_pipeline
+
+    def cached(name: str | None = None) -> Language:
+        return nlp if name is None else real(name)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(argmap.api, "load_pipeline", cached)
+        yield nlp
+
+
+@pytest.fixture(scope="session")
+def cli_env() -> dict[str, str]:
+    """Environment for running ``python -m argmap`` in a subprocess on this checkout."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(SRC), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+@pytest.fixture(scope="session")
+def argmap_cmd() -> list[str]:
+    """The command line that runs argmap in a subprocess."""
+    return [sys.executable, "-m", "argmap"]

@@ -346,13 +346,15 @@ def validate(
     """
     from argmap.validate import validate as check
 
-    if raw is not None and not raw.is_dir():
-        fail(f"{raw}: no such folder", 2)
+    for folder in (directory, raw):
+        if folder is not None and not folder.is_dir():
+            fail(f"{folder}: no such folder", 2)
     violations = check(directory, raw=raw)
     for violation in violations:
         typer.echo(str(violation))
     if violations:
-        typer.echo(f"argmap: {len(violations)} violations in {directory}", err=True)
+        noun = "violation" if len(violations) == 1 else "violations"
+        typer.echo(f"argmap: {len(violations)} {noun} of the output contract in {directory}", err=True)
         raise typer.Exit(1)
     if not quiet:
         typer.echo(f"{directory}: valid", err=True)
