@@ -170,9 +170,13 @@ def test_bom_crlf_nbsp_zero_width_and_guillemets_keep_offsets(tmp_path: Path, va
     if variant in ("bom", "all"):
         text = "\ufeff" + text
     if variant in ("nbsp", "all"):
-        text = text.replace("two oligarchs", "two\u00a0oligarchs").replace("is loyal", "is\u00a0loyal")
+        text = text.replace("two oligarchs", "two\u00a0oligarchs").replace(
+            "is loyal", "is\u00a0loyal"
+        )
     if variant in ("zero-width", "all"):
-        text = text.replace("Moscow", "Mos\u200bcow").replace("\nThe military", "\n\u200bThe military")
+        text = text.replace("Moscow", "Mos\u200bcow").replace(
+            "\nThe military", "\n\u200bThe military"
+        )
     if variant == "guillemets":
         text = text.replace("Kremlin.", "«Kremlin».")
     if variant == "unicode-lines":
@@ -470,11 +474,25 @@ RULE = '{"id": "x.tycoon", "type": "faction", "label": "oligarchs", "terms": ["t
 @pytest.mark.parametrize(
     ("content", "line", "field"),
     [
-        (RULE + "\n" + '{"id": "x.bad", "type": "stance", "label": "sideways", "terms": ["a"]}', 2, "label"),
-        (RULE + "\n\n" + '{"id": "x.pat", "type": "stance", "label": "loyal", "pattern": [{"FOO": 1}]}', 3, "pattern"),
+        (
+            RULE + "\n" + '{"id": "x.bad", "type": "stance", "label": "sideways", "terms": ["a"]}',
+            2,
+            "label",
+        ),
+        (
+            RULE
+            + "\n\n"
+            + '{"id": "x.pat", "type": "stance", "label": "loyal", "pattern": [{"FOO": 1}]}',
+            3,
+            "pattern",
+        ),
         ('{"id": "x.a", "type": "faction", "label": "Bad Label", "terms": ["a"]}', 1, "label"),
         ('{"id": "x.a", "type": "factions", "label": "oligarchs", "terms": ["a"]}', 1, "type"),
-        ('{"id": "x.a", "type": "faction", "label": "x", "terms": ["a"], "colour": 1}', 1, "colour"),
+        (
+            '{"id": "x.a", "type": "faction", "label": "x", "terms": ["a"], "colour": 1}',
+            1,
+            "colour",
+        ),
         ('{"id": "x.a", "type": "faction", "label": "x"}', 1, "terms"),
         (RULE + "\n" + RULE, 2, "id"),
         ('{"id": "x.gone", "type": "disable"}', 1, "id"),
@@ -512,7 +530,13 @@ GOLD = (
 @pytest.mark.parametrize(
     ("claims", "relations", "bad", "line", "field"),
     [
-        (GOLD + "\n" + GOLD.replace('"loyal"', '"sideways"').replace("g1", "g2"), None, "claims", 2, "stance"),
+        (
+            GOLD + "\n" + GOLD.replace('"loyal"', '"sideways"').replace("g1", "g2"),
+            None,
+            "claims",
+            2,
+            "stance",
+        ),
         ("\n" + GOLD.replace('"doc_id": "good", ', ""), None, "claims", 2, "doc_id"),
         (GOLD.replace('["military"]', '"military"'), None, "claims", 1, "factions"),
         (GOLD.replace("Putin.", "Putin!"), None, "claims", 1, "text"),
@@ -521,7 +545,13 @@ GOLD = (
         (GOLD + "\n" + GOLD, None, "claims", 2, "id"),
         (GOLD + "\n[1]", None, "claims", 2, None),
         (GOLD + "\n{not json", None, "claims", 2, None),
-        (GOLD, '{"from": "g1", "to": "g1", "relation": "restates"}\n{"from": "g1"}', "relations", 2, "to"),
+        (
+            GOLD,
+            '{"from": "g1", "to": "g1", "relation": "restates"}\n{"from": "g1"}',
+            "relations",
+            2,
+            "to",
+        ),
         (GOLD, '{"from": "g1", "to": "g1", "relation": "agrees"}', "relations", 1, "relation"),
     ],
 )

@@ -156,7 +156,8 @@ def _schema_violations(
         if err["type"] == "json_invalid":
             out.append(Violation(name, f"not valid JSON ({err['msg']})", line))
         else:
-            out.append(Violation(name, err["msg"], line, dotted(prefix + tuple(err["loc"]))))
+            message = err["msg"].removeprefix("Value error, ")
+            out.append(Violation(name, message, line, dotted(prefix + tuple(err["loc"]))))
     return out
 
 
