@@ -354,7 +354,9 @@ def validate(
         typer.echo(str(violation))
     if violations:
         noun = "violation" if len(violations) == 1 else "violations"
-        typer.echo(f"argmap: {len(violations)} {noun} of the output contract in {directory}", err=True)
+        typer.echo(
+            f"argmap: {len(violations)} {noun} of the output contract in {directory}", err=True
+        )
         raise typer.Exit(1)
     if not quiet:
         typer.echo(f"{directory}: valid", err=True)

@@ -329,7 +329,9 @@ class RuleMatcher:
                 try:
                     self.tokens.add(rule.id, [pattern])
                 except ValueError as exc:
-                    raise RuleFileError(f"rule {rule.id}: field pattern: {_one_line(str(exc))}") from None
+                    raise RuleFileError(
+                        f"rule {rule.id}: field pattern: {_one_line(str(exc))}"
+                    ) from None
 
     def __call__(self, doc: Doc | Span) -> list[Match]:
         """All matches in ``doc``, sorted by position, longest first at equal starts."""
