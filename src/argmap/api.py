@@ -23,6 +23,7 @@ from argmap.export.files import (
     MANIFEST,
     dumps,
     jsonl,
+    jsonl_lines,
     locked,
     resolve_outputs,
     write_outputs,
@@ -272,7 +273,7 @@ def write(amap: ArgumentMap, out: PathLike) -> None:
 def _read_jsonl(path: Path, model: type[Any], shown: Path) -> list[Any]:
     out = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = jsonl_lines(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise OutputError(f"{shown}: cannot read ({exc.strerror})") from None
     except UnicodeDecodeError as exc:

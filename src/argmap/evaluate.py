@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from argmap.errors import GoldError, InputError
+from argmap.export.files import jsonl_lines
 from argmap.ingest import decode
 from argmap.models import Certainty, Claim, Relation, RelationType, Stance
 
@@ -102,7 +103,8 @@ def _gold_lines(path: Path) -> list[tuple[int, str]]:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise GoldError(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None
-    return [(n, line) for n, line in enumerate(text.splitlines(), start=1) if line.strip()]
+    lines = enumerate(jsonl_lines(text), start=1)
+    return [(n, line) for n, line in lines if line.strip()]
 
 
 def _parse_gold_line(path: Path, lineno: int, line: str, model: type[_M]) -> _M:

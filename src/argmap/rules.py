@@ -158,7 +158,8 @@ def read_rule_file(path: Path | str, *, text: str | None = None) -> list[Rule]:
             raise RuleFileError(f"{path}:{bad_line}: not UTF-8 (byte {exc.start})") from None
     rules = []
     seen: set[str] = set()
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    # JSON Lines: records end at "\n" only (str.splitlines would also split at U+2028).
+    for lineno, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         if not line.strip() or line.lstrip().startswith("//"):
             continue
         try:
@@ -183,7 +184,8 @@ def read_rule_file(path: Path | str, *, text: str | None = None) -> list[Rule]:
 
 def _line_of(path: Path | str, rule_id: str) -> int:
     """The line of a rule file that holds the rule ``rule_id`` (for messages)."""
-    for lineno, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), start=1):
+    lines = Path(path).read_text(encoding="utf-8").split("\n")
+    for lineno, line in enumerate(lines, start=1):
         try:
             if json.loads(line).get("id") == rule_id:
                 return lineno

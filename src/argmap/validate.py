@@ -24,7 +24,14 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from argmap.errors import InputError
-from argmap.export.files import CLAIMS, DOCUMENTS, GRAPH, MANIFEST, resolve_outputs
+from argmap.export.files import (
+    CLAIMS,
+    DOCUMENTS,
+    GRAPH,
+    MANIFEST,
+    jsonl_lines,
+    resolve_outputs,
+)
 from argmap.ingest import decode
 from argmap.models import RELATIONS, SCHEMA_VERSION, Claim, Document, Manifest
 
@@ -168,7 +175,7 @@ def _read_jsonl(path: Path, name: str, model: type[BaseModel]) -> tuple[list[Any
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         return [], [Violation(name, f"not UTF-8 (byte {exc.start})")]
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(jsonl_lines(text), start=1):
         if not line.strip():
             problems.append(Violation(name, "blank line", lineno))
             continue

@@ -41,9 +41,23 @@ CURRENT = "current"
 LOCK = ".lock"
 
 
+#: Line separators other than ``\n`` that JSON leaves unescaped; escaped in JSON Lines
+#: so that readers splitting lines the Unicode way (``str.splitlines``) still get one
+#: record a line.
+_UNICODE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
+
+
 def jsonl(records: Iterable[BaseModel]) -> str:
-    """Records as JSON Lines, keys in model order, non-ASCII kept."""
-    return "".join(r.model_dump_json() + "\n" for r in records)
+    """Records as JSON Lines, keys in model order, non-ASCII kept (line separators escaped)."""
+    return "".join(r.model_dump_json().translate(_UNICODE_BREAKS) + "\n" for r in records)
+
+
+def jsonl_lines(text: str) -> list[str]:
+    """The lines of a JSON Lines text: split on ``\n`` only, as the format says."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line.removesuffix("\r") for line in lines]
 
 
 def dumps(data: Any) -> str:
