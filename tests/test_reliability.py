@@ -326,6 +326,36 @@ def test_failed_write_at_any_step_leaves_previous_outputs_intact(
     assert limit > 5
 
 
+def test_disk_full_or_unwritable_output_fails_in_one_line_and_keeps_previous_outputs(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import argmap.export.files as files
+
+    out = tmp_path / "out"
+    assert run("build", corpus, "--out", out)[0] == 0
+    before = snapshot(out)
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(files.os, "fsync", full)
+        code, _, err = run("build", corpus, "--out", out)
+    assert code == 2 and err.count("\n") == 1
+    assert "No space left on device" in err and "previous outputs are kept" in err
+    assert snapshot(out) == before
+    assert sorted(p.name for p in (out / ".argmap").iterdir() if p.name.startswith("gen-")) == [
+        Path(os.readlink(out / ".argmap" / "current")).name
+    ]
+
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x", encoding="utf-8")
+    code, _, err = run("build", corpus, "--out", not_a_folder)
+    assert code == 2 and err.count("\n") == 1 and str(not_a_folder) in err
+
+
 def _slow_writer(target: Path, source: Path, marker: Path) -> str:
     """A child program: write the map of ``source`` into ``target``, pausing at each fsync."""
     return f"""

@@ -122,7 +122,10 @@ def locked(out: Path) -> Iterator[None]:
     """
     import fcntl
 
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create the output folder ({exc.strerror})") from None
     key = (out.resolve(), threading.get_ident())
     with _held_guard:
         if key in _held:
@@ -137,7 +140,10 @@ def locked(out: Path) -> Iterator[None]:
             with _held_guard:
                 _held[key] -= 1
         return
-    handle = open(out / LOCK, "a+")  # noqa: SIM115
+    try:
+        handle = open(out / LOCK, "a+")  # noqa: SIM115
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write here ({exc.strerror})") from None
     try:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -211,43 +217,57 @@ def write_outputs(out: Path, files: dict[str, str]) -> None:
         files: file name -> contents; names are plain (no folders).
 
     Raises:
-        OutputError: a name is not a plain file name.
+        OutputError: a name is not a plain file name, another build holds the
+            folder, or the files cannot be written (the previous ones are kept).
     """
     for name in files:
         if name != Path(name).name or name in {"", ".", "..", STATE_DIR, LOCK}:
             raise OutputError(f"{name!r}: not a plain output file name")
-    out.mkdir(parents=True, exist_ok=True)
+    with locked(out):
+        try:
+            _write_generation(out, files)
+        except OSError as exc:
+            where = exc.filename or out
+            raise OutputError(
+                f"{where}: cannot write ({exc.strerror}); the previous outputs are kept"
+            ) from None
+
+
+def _write_generation(out: Path, files: dict[str, str]) -> None:
+    """Write ``files`` as a new generation and switch ``current`` to it (lock held)."""
     state = out / STATE_DIR
     state.mkdir(exist_ok=True)
-    with locked(out):
-        _adopt_plain_files(out, state)
-        previous = os.readlink(state / CURRENT) if (state / CURRENT).is_symlink() else None
-        gen = Path(tempfile.mkdtemp(prefix="gen-", dir=state))
-        try:
-            umask = _umask()
-            for name, text in files.items():
-                with open(gen / name, "w", encoding="utf-8", newline="\n") as handle:
-                    handle.write(text)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.chmod(gen / name, 0o666 & ~umask)
-            os.chmod(gen, 0o777 & ~umask)
-            _fsync_dir(gen)
-        except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
-            raise
-        _symlink_atomic(gen.name, state / CURRENT)
-        _fsync_dir(state)
-        for name in files:
-            link = out / name
-            if not link.is_symlink() or os.readlink(link) != f"{STATE_DIR}/{CURRENT}/{name}":
-                _symlink_atomic(f"{STATE_DIR}/{CURRENT}/{name}", link)
-        for link in out.iterdir():
-            if (
-                link.name not in files
-                and link.is_symlink()
-                and os.readlink(link).startswith(f"{STATE_DIR}/{CURRENT}/")
-            ):
-                link.unlink()
-        _fsync_dir(out)
-        _prune(state, {gen.name} | ({previous} if previous else set()))
+    for stray in out.glob(".*.tmp"):
+        if stray.is_symlink():
+            stray.unlink()
+    _adopt_plain_files(out, state)
+    previous = os.readlink(state / CURRENT) if (state / CURRENT).is_symlink() else None
+    gen = Path(tempfile.mkdtemp(prefix="gen-", dir=state))
+    try:
+        umask = _umask()
+        for name, text in files.items():
+            with open(gen / name, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(gen / name, 0o666 & ~umask)
+        os.chmod(gen, 0o777 & ~umask)
+        _fsync_dir(gen)
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    _symlink_atomic(gen.name, state / CURRENT)
+    _fsync_dir(state)
+    for name in files:
+        link = out / name
+        if not link.is_symlink() or os.readlink(link) != f"{STATE_DIR}/{CURRENT}/{name}":
+            _symlink_atomic(f"{STATE_DIR}/{CURRENT}/{name}", link)
+    for link in out.iterdir():
+        if (
+            link.name not in files
+            and link.is_symlink()
+            and os.readlink(link).startswith(f"{STATE_DIR}/{CURRENT}/")
+        ):
+            link.unlink()
+    _fsync_dir(out)
+    _prune(state, {gen.name} | ({previous} if previous else set()))
