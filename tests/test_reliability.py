@@ -261,6 +261,20 @@ def test_odd_file_names_give_safe_unique_doc_ids_and_nothing_is_written_outside_
     check_offsets(out, raw)
 
 
+def test_messages_about_hostile_file_names_stay_one_harmless_line(
+    corpus: Path, tmp_path: Path
+) -> None:
+    (corpus / "evil\x1b[2J\nname\u2028.txt").write_bytes(b"\x00binary")
+    (corpus / "blank\x1b]0;title\x07.txt").write_bytes(b"")
+    code, _, err = run("build", corpus, "--out", tmp_path / "out", "-q")
+    assert code == 1
+    assert "\x1b" not in err and "\x07" not in err and "\u2028" not in err
+    lines = err.splitlines()
+    assert len(lines) == 2
+    assert "error:" in lines[1] and "evil\\x1b[2J\\nname\\u2028.txt" in lines[1]
+    assert "warning:" in lines[0] and "blank\\x1b]0;title\\x07.txt" in lines[0]
+
+
 def test_inputs_are_never_modified(corpus: Path, tmp_path: Path) -> None:
     (corpus / "crlf.txt").write_bytes(ARTICLE.encode("utf-8").replace(b"\n", b"\r\n"))
     (corpus / "bom.md").write_bytes(b"\xef\xbb\xbf# Title\n\n" + OTHER.encode("utf-8"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 from collections import Counter
@@ -35,9 +36,19 @@ DEFAULT_OUT = Path("data/claims")
 USAGE_ERRORS = (RuleFileError, ModelError, GoldError, OutputError)
 
 
+# Control characters (a file name may hold a newline or a terminal escape) and
+# Unicode line breaks: shown escaped, so that a message stays one harmless line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(message: str) -> str:
+    """``message`` with control characters and line breaks shown as escapes."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], message)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print one line on stderr and exit."""
-    typer.echo(f"argmap: error: {message}", err=True)
+    typer.echo(f"argmap: error: {one_line(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -83,9 +94,9 @@ def build(
     except ArgmapError as exc:
         fail(str(exc), 1)
     for message in amap.warnings.values():
-        typer.echo(f"argmap: warning: {message}", err=True)
+        typer.echo(f"argmap: warning: {one_line(message)}", err=True)
     for message in amap.errors.values():
-        typer.echo(f"argmap: error: {message}", err=True)
+        typer.echo(f"argmap: error: {one_line(message)}", err=True)
     if not quiet:
         stances = Counter(c.stance for c in amap.claim_list)
         factions = Counter(f for c in amap.claim_list for f in c.factions)
@@ -351,7 +362,7 @@ def validate(
             fail(f"{folder}: no such folder", 2)
     violations = check(directory, raw=raw)
     for violation in violations:
-        typer.echo(str(violation))
+        typer.echo(one_line(str(violation)))
     if violations:
         noun = "violation" if len(violations) == 1 else "violations"
         typer.echo(
