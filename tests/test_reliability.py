@@ -275,6 +275,13 @@ def test_messages_about_hostile_file_names_stay_one_harmless_line(
     assert "warning:" in lines[0] and "blank\\x1b]0;title\\x07.txt" in lines[0]
 
 
+def test_a_file_reached_twice_is_built_once(corpus: Path, tmp_path: Path) -> None:
+    (corpus / "link.txt").symlink_to(corpus / "good.txt")
+    code, _, err = run("build", corpus, corpus / "good.txt", "--out", tmp_path / "out")
+    assert code == 0, err
+    assert [d["doc_id"] for d in read_jsonl(tmp_path / "out" / DOCUMENTS)] == ["good"]
+
+
 def test_inputs_are_never_modified(corpus: Path, tmp_path: Path) -> None:
     (corpus / "crlf.txt").write_bytes(ARTICLE.encode("utf-8").replace(b"\n", b"\r\n"))
     (corpus / "bom.md").write_bytes(b"\xef\xbb\xbf# Title\n\n" + OTHER.encode("utf-8"))

@@ -64,21 +64,27 @@ def iter_input_files(inputs: Iterable[Path]) -> Iterator[Path]:
 
     Yields:
         Every ``.txt``/``.md`` file, recursively for folders; files named directly
-        are yielded whatever their extension.
+        are yielded whatever their extension. A file reached twice (named and in
+        a folder, or through a link) is yielded once.
 
     Raises:
         InputError: an input does not exist.
     """
+    seen: set[Path] = set()
     for path in inputs:
         if path.is_dir():
             found = sorted(
                 p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES
             )
-            yield from found
         elif path.is_file():
-            yield path
+            found = [path]
         else:
             raise InputError(f"{path}: no such file or folder")
+        for file in found:
+            real = file.resolve()
+            if real not in seen:
+                seen.add(real)
+                yield file
 
 
 #: Leading bytes of file formats that scrapers save under a text name by mistake.
