@@ -377,6 +377,31 @@ def test_disk_full_or_unwritable_output_fails_in_one_line_and_keeps_previous_out
     assert code == 2 and err.count("\n") == 1 and str(not_a_folder) in err
 
 
+@pytest.mark.parametrize("keep_links", [True, False])
+def test_a_copied_output_folder_can_be_read_and_rebuilt(
+    corpus: Path, tmp_path: Path, keep_links: bool
+) -> None:
+    import shutil
+
+    import argmap
+
+    out = tmp_path / "out"
+    assert run("build", corpus, "--out", out)[0] == 0
+    copy = tmp_path / "copy"
+    shutil.copytree(out, copy, symlinks=keep_links)
+    assert snapshot(copy) == snapshot(out)
+    assert argmap.load(copy).claim_list == argmap.load(out).claim_list
+    assert validate(copy, raw=corpus) == []
+    (corpus / "second.txt").write_text(OTHER, encoding="utf-8")
+    code, _, err = run("build", corpus, "--out", copy)
+    assert code == 0, err
+    assert validate(copy, raw=corpus) == []
+    assert len(read_jsonl(copy / DOCUMENTS)) == 2
+    assert len(read_jsonl(out / DOCUMENTS)) == 1
+    gens = [p.name for p in (copy / ".argmap").iterdir() if p.name.startswith("gen-")]
+    assert len(gens) <= 2
+
+
 def _slow_writer(target: Path, source: Path, marker: Path) -> str:
     """A child program: write the map of ``source`` into ``target``, pausing at each fsync."""
     return f"""

@@ -183,6 +183,18 @@ def resolve_outputs(out: Path) -> Path:
     return out
 
 
+def _switch_current(state: Path, gen_name: str) -> None:
+    """Point ``state/current`` at the generation ``gen_name`` in one step.
+
+    A ``current`` that is a real folder (the outputs were copied without keeping
+    links) is first moved aside as an old generation, to be pruned.
+    """
+    current = state / CURRENT
+    if current.is_dir() and not current.is_symlink():
+        current.rename(Path(tempfile.mkdtemp(prefix="gen-", dir=state)) / "copied")
+    _symlink_atomic(gen_name, current)
+
+
 def _adopt_plain_files(out: Path, state: Path) -> None:
     """Turn plain output files (from an older argmap) into a generation, without a gap."""
     plain = [n for n in OUTPUT_FILES if (out / n).is_file() and not (out / n).is_symlink()]
@@ -195,7 +207,7 @@ def _adopt_plain_files(out: Path, state: Path) -> None:
         except OSError:
             shutil.copy2(out / name, gen / name)
     _fsync_dir(gen)
-    _symlink_atomic(gen.name, state / CURRENT)
+    _switch_current(state, gen.name)
     for name in plain:
         _symlink_atomic(f"{STATE_DIR}/{CURRENT}/{name}", out / name)
 
@@ -256,7 +268,7 @@ def _write_generation(out: Path, files: dict[str, str]) -> None:
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
-    _symlink_atomic(gen.name, state / CURRENT)
+    _switch_current(state, gen.name)
     _fsync_dir(state)
     for name in files:
         link = out / name
