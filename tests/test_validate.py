@@ -9,12 +9,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import argmap
 from argmap.cli import app
 from argmap.export.files import CLAIMS, DOCUMENTS, GRAPH, MANIFEST
 from argmap.validate import Violation, json_line, validate
+
+from .conftest import RAW
 
 ARTICLE = (
     "Kremlin elites under pressure\n"
@@ -83,6 +87,11 @@ def test_the_build_has_what_the_checks_need(built: tuple[Path, Path]) -> None:
     graph = json.loads((out / GRAPH).read_text(encoding="utf-8"))
     relations = {e["relation"] for e in graph["edges"]}
     assert {"restates", "contrasts"} <= relations
+
+
+def test_the_seed_build_is_valid(seed_build: tuple[Path, Any]) -> None:
+    out, _ = seed_build
+    assert validate(out, raw=RAW) == []
 
 
 def test_a_plain_folder_without_generations_is_checked_too(copy: tuple[Path, Path]) -> None:
@@ -291,3 +300,45 @@ def test_json_line_finds_nested_records() -> None:
     assert json_line(text, ("edges", 1, "x")) == 6
     assert json_line(text, ("edges",)) == 2
     assert json_line(text, ()) == 1
+
+
+CLAIM_FIELDS = ("start", "end", "text", "id", "doc_id", "factions", "stance", "mentions")
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_any_change_to_a_claim_is_caught(
+    built: tuple[Path, Path], tmp_path: Path, data: st.DataObject
+) -> None:
+    raw, out = built
+    records = [json.loads(line) for line in (out / CLAIMS).read_text("utf-8").splitlines()]
+    index = data.draw(st.integers(0, len(records) - 1), label="claim")
+    field = data.draw(st.sampled_from(CLAIM_FIELDS), label="field")
+    claim = records[index]
+    if field in ("start", "end"):
+        claim[field] += data.draw(st.sampled_from([-2, -1, 1, 3]), label="shift")
+    elif field == "text":
+        claim["text"] = claim["text"][::-1] if len(set(claim["text"])) > 1 else claim["text"] + "x"
+    elif field in ("id", "doc_id"):
+        claim[field] = data.draw(st.sampled_from(["x", claim[field] + "~9", "b:0-1"]), label=field)
+    elif field == "factions":
+        claim["factions"] = data.draw(st.sampled_from([[], ["fsb", "fsb"], ["generals"]]))
+    elif field == "stance":
+        claim["stance"] = "sideways"
+    else:
+        claim["mentions"] = []
+    if claim == json.loads((out / CLAIMS).read_text("utf-8").splitlines()[index]):
+        return
+    target = tmp_path / f"mutant-{index}-{field}"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir()
+    for name in (DOCUMENTS, GRAPH, MANIFEST):
+        shutil.copyfile(out / name, target / name)
+    (target / CLAIMS).write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8"
+    )
+    assert validate(target, raw=raw), (field, claim)
