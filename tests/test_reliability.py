@@ -213,6 +213,14 @@ def test_file_over_the_size_limit_is_refused_clearly_and_the_limit_is_configurab
     assert code == 1 and "medium.txt" in err and "over the limit of 2000" in err
 
 
+def test_a_fifo_or_device_never_hangs_the_build(corpus: Path, tmp_path: Path) -> None:
+    os.mkfifo(corpus / "pipe.txt")  # in a folder: not a regular file, passed over
+    code, _, err = run("build", corpus, "--out", tmp_path / "out")
+    assert code == 0, err
+    code, _, err = run("build", corpus / "pipe.txt", "--out", tmp_path / "out")
+    assert code == 2 and "not a regular file" in err and err.count("\n") == 1
+
+
 def test_single_one_megabyte_line_builds_in_bounded_time(corpus: Path, tmp_path: Path) -> None:
     words = "the FSB and the oligarchs argue about loyalty while the military waits "
     (corpus / "oneline.txt").write_text((words * 15000)[: 1024 * 1024], encoding="utf-8")

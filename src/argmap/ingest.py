@@ -78,6 +78,8 @@ def iter_input_files(inputs: Iterable[Path]) -> Iterator[Path]:
             )
         elif path.is_file():
             found = [path]
+        elif path.exists():
+            raise InputError(f"{path}: not a regular file or folder")
         else:
             raise InputError(f"{path}: no such file or folder")
         for file in found:
@@ -184,13 +186,16 @@ def read_document(
     """
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(
-                f"{path}: {size} bytes is over the limit of {max_bytes} (raise it with --max-bytes)"
-            )
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            # Never more than the limit in memory, even if the file grows meanwhile.
+            data = handle.read(max_bytes + 1) if size <= max_bytes else b""
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    if size > max_bytes or len(data) > max_bytes:
+        size = max(size, len(data))
+        raise InputError(
+            f"{path}: {size} bytes is over the limit of {max_bytes} (raise it with --max-bytes)"
+        )
     text = decode(data, encoding=encoding, name=str(path))
     return Document(
         doc_id=doc_id_for(path),
