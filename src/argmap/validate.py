@@ -12,6 +12,7 @@ input files. Every violation is reported, not only the first.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import json.decoder
@@ -91,20 +92,28 @@ class _Locator(json.JSONDecoder):
         self.starts[id(value)] = offset
 
 
-def json_line(text: str, path: JsonPath) -> int | None:
-    """The line of ``text`` where the value at ``path`` (or its nearest container) starts."""
+@functools.lru_cache(maxsize=4)
+def _located(text: str) -> tuple[Any, dict[int, int]] | None:
     locator = _Locator()
     try:
-        node = locator.decode(text)
+        return locator.decode(text), locator.starts
     except ValueError:
         return None
-    offset = locator.starts.get(id(node), 0)
+
+
+def json_line(text: str, path: JsonPath) -> int | None:
+    """The line of ``text`` where the value at ``path`` (or its nearest container) starts."""
+    located = _located(text)
+    if located is None:
+        return None
+    node, starts = located
+    offset = starts.get(id(node), 0)
     for part in path:
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             break
-        offset = locator.starts.get(id(node), offset)
+        offset = starts.get(id(node), offset)
     return text.count("\n", 0, offset) + 1
 
 
