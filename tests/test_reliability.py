@@ -675,6 +675,31 @@ def test_well_formed_gold_still_scores(corpus: Path, tmp_path: Path) -> None:
     assert json.loads(text)["claims"]["gold"] == 1
 
 
+def test_gold_is_located_in_the_text_as_the_build_decoded_it(tmp_path: Path) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    text = (
+        "Moscow report\n\nThe FSB arrested the oligarchs (ФСБ задержала олигархов), sources said.\n"
+    )
+    (raw / "legacy.txt").write_bytes(text.encode("cp1251"))
+    out = tmp_path / "out"
+    assert run("build", raw, "--out", out, "--encoding", "cp1251")[0] == 0
+    gold = tmp_path / "gold.jsonl"
+    record = {
+        "id": "g1",
+        "doc_id": "legacy",
+        "text": "The FSB arrested the oligarchs (ФСБ задержала олигархов), sources said.",
+        "factions": ["fsb", "oligarchs"],
+        "stance": "targeted",
+        "certainty": "asserted",
+        "source": "sources",
+    }
+    gold.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    code, text_out, err = run("eval", "--gold", gold, "--raw", raw, "--out", out, "--json")
+    assert code == 0, err
+    assert json.loads(text_out)["claims"]["tp"] == 1
+
+
 def _break_graph(graph: Path, how: str) -> str:
     text = graph.read_text(encoding="utf-8")
     data = json.loads(text)

@@ -133,7 +133,8 @@ def eval_(
 
     try:
         amap = api.load(out)
-        gold_claims = read_gold_claims(gold, raw)
+        encoding = amap.manifest.encoding if amap.manifest else "utf-8"
+        gold_claims = read_gold_claims(gold, raw, encoding=encoding)
         gold_rel = read_gold_relations(relations) if relations else None
     except ArgmapError as exc:
         fail(str(exc), 2)

@@ -124,8 +124,10 @@ def _parse_gold_line(path: Path, lineno: int, line: str, model: type[_M]) -> _M:
         raise GoldError(f"{path}:{lineno}: field {where}: {first['msg']}") from None
 
 
-def read_gold_claims(path: Path, raw: Path) -> list[GoldClaim]:
+def read_gold_claims(path: Path, raw: Path, *, encoding: str = "utf-8") -> list[GoldClaim]:
     """Read gold claims and locate each in its document (``occurrence`` picks among repeats).
+
+    The documents are decoded in ``encoding``, the one the build read them in.
 
     Raises:
         GoldError: a line is malformed or its text is not in the document; the
@@ -148,7 +150,7 @@ def read_gold_claims(path: Path, raw: Path) -> list[GoldClaim]:
             if found is None:
                 raise GoldError(f"{path}:{lineno}: field doc_id: no document {doc_id} in {raw}")
             try:
-                texts[doc_id] = decode(found.read_bytes(), name=str(found))
+                texts[doc_id] = decode(found.read_bytes(), encoding=encoding, name=str(found))
             except (InputError, OSError) as exc:
                 raise GoldError(f"{path}:{lineno}: field doc_id: {exc}") from None
         doc_text = texts[doc_id]
