@@ -744,5 +744,37 @@ def test_malformed_graph_exits_2_with_one_line_naming_file_line_and_field(
     assert 1 <= line <= text.count("\n")
     if field:
         assert f"field {field}" in err
-        # the named line is the start of the record that holds the field
-        assert text.splitlines()[line - 1].strip() in ("{", "[", '"nodes": [', "{}") or line == 1
+        # the named line holds the field, or starts the record that lacks it
+        named = text.splitlines()[line - 1].strip()
+        key = field.rsplit(".", 1)[-1]
+        assert named.startswith(f'"{key}"') or named in ("{", "[", "{}") or line == 1, named
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "field"),
+    [(CLAIMS, 2, "stance"), (DOCUMENTS, 1, "sha256"), (MANIFEST, 1, "counts")],
+)
+def test_malformed_claims_documents_or_manifest_exit_2_naming_file_line_and_field(
+    corpus: Path, tmp_path: Path, name: str, line: int, field: str
+) -> None:
+    out = tmp_path / "out"
+    (corpus / "other.txt").write_text(ARTICLE, encoding="utf-8")
+    assert run("build", corpus, "--out", out)[0] == 0
+    path = out / name
+    if name == MANIFEST:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["counts"] = "many"
+        text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    else:
+        records = read_jsonl(path)
+        records[line - 1][field] = "furious" if field == "stance" else 12
+        text = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    path.unlink()  # a plain file in place of the link: edited by hand
+    path.write_text(text, encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(GOLD + "\n", encoding="utf-8")
+    code, _, err = run("eval", "--gold", gold, "--raw", corpus, "--out", out)
+    assert code == 2 and err.count("\n") == 1, err
+    if name == MANIFEST:
+        line = next(i for i, t in enumerate(text.splitlines(), 1) if '"counts"' in t)
+    assert f"{path}:{line}: field {field}" in err

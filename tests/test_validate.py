@@ -297,7 +297,9 @@ def test_violation_reads_as_one_line() -> None:
 
 def test_json_line_finds_nested_records() -> None:
     text = '{\n  "edges": [\n    {\n      "source": 1\n    },\n    {\n      "x": 2\n    }\n  ]\n}\n'
-    assert json_line(text, ("edges", 1, "x")) == 6
+    assert json_line(text, ("edges", 1, "x")) == 7
+    assert json_line(text, ("edges", 1)) == 6
+    assert json_line(text, ("edges", 1, "missing")) == 6
     assert json_line(text, ("edges",)) == 2
     assert json_line(text, ()) == 1
 

@@ -17,6 +17,7 @@ import hashlib
 import json
 import json.decoder
 import json.scanner
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -109,11 +110,21 @@ def json_line(text: str, path: JsonPath) -> int | None:
     node, starts = located
     offset = starts.get(id(node), 0)
     for part in path:
+        parent = node
         try:
             node = node[part]
         except (KeyError, IndexError, TypeError):
             break
-        offset = starts.get(id(node), offset)
+        if id(node) in starts:
+            offset = starts[id(node)]
+        elif isinstance(parent, dict):
+            # A scalar member: the first "key": after its object's start.
+            key = re.compile(re.escape(json.dumps(part, ensure_ascii=False)) + r"\s*:")
+            if found := key.search(text, offset):
+                offset = found.start()
+            break
+        else:
+            break
     return text.count("\n", 0, offset) + 1
 
 

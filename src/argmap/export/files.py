@@ -172,15 +172,19 @@ def locked(out: Path) -> Iterator[None]:
 def resolve_outputs(out: Path) -> Path:
     """The folder holding one consistent generation of outputs in ``out``.
 
-    That is ``out/.argmap/current`` resolved once, or ``out`` itself for a folder
-    written by hand or by an argmap that predates generations.
+    That is ``out/.argmap/current`` resolved once, when the output files in
+    ``out`` are argmap's links through it; otherwise (a folder written by hand,
+    files replaced or copied, an argmap that predates generations) ``out`` itself.
     """
     current = out / STATE_DIR / CURRENT
-    if current.is_symlink():
-        target = current.resolve()
-        if target.is_dir():
-            return target
-    return out
+    if not current.is_symlink():
+        return out
+    for name in OUTPUT_FILES:
+        link = out / name
+        if not link.is_symlink() or os.readlink(link) != f"{STATE_DIR}/{CURRENT}/{name}":
+            return out
+    target = current.resolve()
+    return target if target.is_dir() else out
 
 
 def _switch_current(state: Path, gen_name: str) -> None:
