@@ -32,7 +32,7 @@ from argmap.export.files import (
 from argmap.extract import Extractor
 from argmap.graph import build_graph, claim_relations, from_json, to_json
 from argmap.ingest import DEFAULT_MAX_BYTES, is_blank, iter_input_files, read_document
-from argmap.link import link
+from argmap.link import link_corpus
 from argmap.models import Claim, Document, Manifest, Relation
 from argmap.rules import RuleSet
 from argmap.segment import load_pipeline, split_sentences
@@ -251,7 +251,13 @@ def build(
         claims.extend(found)
         if on_document:
             on_document(str(path))
-    relations = link(claims, rules)
+    linkage = link_corpus(
+        claims, rules, texts={d.doc_id: d.text for d in documents}, doc_ids=[d.doc_id for d in documents]
+    )
+    relations = linkage.relations
+    documents = [
+        d.model_copy(update={"overlaps": linkage.overlaps.get(d.doc_id, [])}) for d in documents
+    ]
     manifest = Manifest(
         argmap_version=__version__,
         model=nlp.meta.get("lang", "en") + "_" + nlp.meta.get("name", "unknown"),

@@ -81,6 +81,8 @@ class Rule(BaseModel):
     regex: str | None = None
     patient: str | None = None
     direction: Literal["forward", "backward"] | None = None
+    scope: Literal["previous", "unit", "position"] | None = None
+    position: Literal["initial", "early", "anywhere"] | None = None
     deps: list[str] = Field(default_factory=list)
     requires: str | None = None
     trim: int = Field(

@@ -1,0 +1,98 @@
+"""Link: claims -> relations (restates, supports, contrasts) and syndicated documents.
+
+Four passes over plain claims, each in its own module:
+
+1. :mod:`~argmap.link.text` reduces every claim to a *signature*: stems of its
+   content words, one token per faction it names, no attribution frame.
+2. :mod:`~argmap.link.restate`: ``restates`` across documents by a
+   set-similarity self-join with prefix filtering (AllPairs): exact for the
+   Dice threshold, subquadratic in practice, and simpler to explain than
+   MinHash LSH, which would only approximate the same Dice/Jaccard score
+   while its bands need tuning per threshold. Claims are short (10-30 content
+   words), so exact verification of each candidate costs little. Document
+   overlaps (share of claims restated) and syndication groups follow.
+3. :mod:`~argmap.link.discourse`: ``supports``/``contrasts`` within a document
+   from cue words with their scope (``discourse.jsonl``) and from adjacent
+   claims about the same faction.
+4. :mod:`~argmap.link.crossdoc`: ``contrasts``/``supports`` across independent
+   documents (same faction, opposite or same stance, topical similarity),
+   at most ``k`` per claim.
+
+Every claim-to-claim edge carries ``basis``, the reason for it, e.g.
+``near-duplicate:0.93``, ``discourse:but``, ``evidence:instance``,
+``same-faction-opposite-stance:fsb``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from argmap.link.crossdoc import FANOUT, topical_links
+from argmap.link.discourse import discourse_relations
+from argmap.link.restate import document_overlaps, restatements, syndication_groups
+from argmap.link.text import Signature, signature
+from argmap.models import Claim, DocumentOverlap, Relation
+from argmap.rules import RuleSet
+
+__all__ = [
+    "Linkage",
+    "Signature",
+    "document_overlaps",
+    "link",
+    "link_corpus",
+    "restatements",
+    "signature",
+    "syndication_groups",
+]
+
+
+@dataclass
+class Linkage:
+    """What linking finds: the relations, and which documents overlap."""
+
+    relations: list[Relation]
+    overlaps: dict[str, list[DocumentOverlap]] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)
+
+
+def link_corpus(
+    claims: Sequence[Claim],
+    rules: RuleSet,
+    *,
+    texts: Mapping[str, str] | None = None,
+    doc_ids: Sequence[str] | None = None,
+    k: int = FANOUT,
+) -> Linkage:
+    """Link all claims of a corpus.
+
+    Args:
+        claims: the claims of every document.
+        rules: the rules in force (discourse cues).
+        texts: doc_id -> document text (paragraphs and non-claim cue sentences).
+        doc_ids: every document, also those without claims.
+        k: the most cross-document links of one kind a claim keeps.
+    """
+    signatures = [signature(c) for c in claims]
+    restates = restatements(claims, signatures)
+    overlaps = document_overlaps(claims, restates)
+    all_docs = sorted(set(doc_ids or ()) | {c.doc_id for c in claims})
+    groups = syndication_groups(all_docs, overlaps)
+    by_id = {c.id: s for c, s in zip(claims, signatures, strict=True)}
+    within = discourse_relations(claims, by_id, rules, texts=texts)
+    across = topical_links(
+        claims,
+        signatures,
+        group_of=groups,
+        exclude={frozenset((r.source, r.target)) for r in restates},
+        k=k,
+    )
+    relations = sorted(restates + within + across, key=lambda r: (r.source, r.target, r.relation))
+    return Linkage(relations, overlaps, groups)
+
+
+def link(
+    claims: Sequence[Claim], rules: RuleSet, *, texts: Mapping[str, str] | None = None
+) -> list[Relation]:
+    """All relations between claims, sorted for stable output."""
+    return link_corpus(claims, rules, texts=texts).relations

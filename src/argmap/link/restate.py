@@ -1,0 +1,139 @@
+"""Restatement: claims of different documents that say the same thing, and syndicated documents.
+
+A set-similarity self-join with prefix filtering (the AllPairs/PPJoin family):
+tokens are ordered rarest first; two token sets whose Dice coefficient reaches
+``t`` share a token within the first ``|x| - ceil(t/(2-t)|x|) + 1`` tokens of
+each, so only those prefix tokens are indexed and probed, and only the pairs
+found there are scored exactly. Rare tokens have short postings, so the work
+grows with the number of real candidates, not with the square of the corpus.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+
+from argmap.link.text import Signature
+from argmap.models import Claim, DocumentOverlap, Relation
+
+RESTATE_THRESHOLD = 0.6
+SYNDICATION_SHARE = 0.5
+
+
+def dice(a: frozenset[str], b: frozenset[str]) -> float:
+    """Dice coefficient of two token sets (shared tokens over their mean size)."""
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def _prefix_length(size: int, threshold: float) -> int:
+    need = math.ceil(threshold / (2 - threshold) * size - 1e-9)
+    return max(1, size - need + 1)
+
+
+def restatements(
+    claims: Sequence[Claim],
+    signatures: Sequence[Signature],
+    *,
+    threshold: float = RESTATE_THRESHOLD,
+) -> list[Relation]:
+    """``restates`` edges between claims of different documents whose words mostly agree.
+
+    Args:
+        claims: the claims.
+        signatures: their signatures, in the same order.
+        threshold: the least Dice coefficient of two restating claims.
+    """
+    frequency: Counter[str] = Counter()
+    for sig in signatures:
+        frequency.update(sig.tokens)
+    # Rarest first; ties broken by the token so the order is the same on every run.
+    ordered = [sorted(sig.tokens, key=lambda t: (frequency[t], t)) for sig in signatures]
+    index: dict[str, list[int]] = defaultdict(list)
+    relations: list[Relation] = []
+    order = sorted(range(len(claims)), key=lambda i: (len(ordered[i]), i))
+    ratio = threshold / (2 - threshold)
+    for i in order:
+        tokens = ordered[i]
+        if not tokens:
+            continue
+        size = len(tokens)
+        prefix = tokens[: _prefix_length(size, threshold)]
+        seen: set[int] = set()
+        for tok in prefix:
+            for j in index[tok]:
+                if j in seen:
+                    continue
+                seen.add(j)
+                if claims[j].doc_id == claims[i].doc_id or len(ordered[j]) < ratio * size:
+                    continue
+                score = dice(signatures[i].tokens, signatures[j].tokens)
+                if score >= threshold:
+                    a, b = sorted((claims[i].id, claims[j].id))
+                    relations.append(
+                        Relation(
+                            source=a,
+                            target=b,
+                            relation="restates",
+                            basis=f"near-duplicate:{score:.2f}",
+                            score=round(score, 4),
+                        )
+                    )
+        for tok in prefix:
+            index[tok].append(i)
+    return relations
+
+
+def document_overlaps(
+    claims: Sequence[Claim], restates: Sequence[Relation]
+) -> dict[str, list[DocumentOverlap]]:
+    """For each document, the other documents that restate some of its claims.
+
+    ``share`` is the part of the document's claims that the other document restates.
+    """
+    doc_of = {c.id: c.doc_id for c in claims}
+    n_claims: Counter[str] = Counter(c.doc_id for c in claims)
+    restated: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for rel in restates:
+        da, db = doc_of[rel.source], doc_of[rel.target]
+        restated[(da, db)].add(rel.source)
+        restated[(db, da)].add(rel.target)
+    out: dict[str, list[DocumentOverlap]] = defaultdict(list)
+    for (doc, other), ids in sorted(restated.items()):
+        out[doc].append(
+            DocumentOverlap(
+                doc_id=other, restated_claims=len(ids), share=round(len(ids) / n_claims[doc], 4)
+            )
+        )
+    return dict(out)
+
+
+def syndication_groups(
+    doc_ids: Sequence[str],
+    overlaps: dict[str, list[DocumentOverlap]],
+    *,
+    share: float = SYNDICATION_SHARE,
+) -> dict[str, str]:
+    """Documents grouped into copies of one article: doc_id -> id of its group.
+
+    Two documents are copies when at least ``share`` of the claims of either
+    one are restated by the other; groups are the connected components of that
+    relation, named after their first document in sorted order.
+    """
+    parent = {d: d for d in doc_ids}
+
+    def find(d: str) -> str:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    for doc, items in overlaps.items():
+        for ov in items:
+            if ov.share >= share and doc in parent and ov.doc_id in parent:
+                ra, rb = find(doc), find(ov.doc_id)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    return {d: find(d) for d in doc_ids}

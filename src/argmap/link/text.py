@@ -1,0 +1,130 @@
+"""What a claim says, as a set of comparable tokens.
+
+Two claims are compared on their *propositional* words: lower-cased content
+words reduced to a crude stem (so that ``doubt``/``doubts`` and
+``surfacing``/``surface`` meet), with the spans that name a faction replaced by
+one token per faction (``these agencies`` and ``the intelligence community``
+both become ``@fsb``), a run of capitalised words collapsed to its last word
+(``Russia's President Vladimir Putin`` is ``putin``), and the attribution frame
+left out (``He told Sky News Australia:``, ``I think that``, the source's own
+name): who says a thing is recorded in ``source``, it is not what is said.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from argmap.models import Claim
+
+_WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*", re.UNICODE)
+_POSSESSIVE = re.compile(r"[’']s$")
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    even few for from further had has have having he her here hers him his how i if in into
+    is it its itself just may me might more most much must my no nor not now of off on once
+    only or other our out over own same she should so some such than that the their them then
+    there these they this those through to too under until up very was we were what when
+    where which while who whom why will with would yet you your us one ones whose upon
+    shall onto within without via per though although however still thus indeed""".split()
+)
+"""Function words: never part of what a claim says."""
+
+FRAME_WORDS = frozenset(
+    """say says said saying tell tells told telling report reports reported reporting
+    claim claims claimed write writes wrote add adds added according think thinks thought
+    believe believes believed suggest suggests suggested seem seems seemed appear appears
+    appeared reportedly apparently allegedly possibly probably likely perhaps potentially
+    speculation rumour rumoured rumor rumored possible""".split()
+)
+"""Reporting and hedging words: they frame a claim, they are not its content."""
+
+_FRAME = re.compile(
+    r"^[^“”\"‘:]{0,80}?\b(?:said|says|told|tells|wrote|writes|added|claimed|explained)\b[^“\":]{0,60}[:,]\s*",
+    re.IGNORECASE,
+)
+
+
+def stem(word: str) -> str:
+    """A crude, deterministic stem: plural and verb endings and a final ``e`` removed.
+
+    Not linguistics, only a key under which inflected forms of a word meet.
+    """
+    w = _POSSESSIVE.sub("", word.lower())
+    if len(w) > 4:
+        if w.endswith("ies"):
+            w = w[:-3] + "y"
+        elif w.endswith(("sses", "shes", "ches", "xes", "zes")):
+            w = w[:-2]
+        elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            w = w[:-1]
+    if len(w) > 5 and w.endswith("ing"):
+        w = w[:-3]
+    elif len(w) > 4 and w.endswith("ed"):
+        w = w[:-2]
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def _collapsed_words(text: str) -> list[tuple[str, bool]]:
+    """Words of ``text``; a run of capitalised words keeps only its last word."""
+    words = [m.group() for m in _WORD.finditer(text)]
+    out: list[tuple[str, bool]] = []
+    for i, w in enumerate(words):
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        if w[:1].isupper() and nxt[:1].isupper():
+            continue
+        out.append((w, w[:1].isupper()))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """A claim reduced for comparison.
+
+    Attributes:
+        tokens: stems of content words and ``@faction`` tokens.
+        specificity: how many names and numbers the claim gives (a concrete
+            instance gives more than a general statement).
+    """
+
+    tokens: frozenset[str]
+    specificity: int
+
+
+def signature(claim: Claim) -> Signature:
+    """The comparable form of a claim (see the module docstring)."""
+    text = claim.text
+    # Blank out faction mentions (offsets are document offsets) and keep a token per faction.
+    chars = list(text)
+    for m in claim.mentions:
+        a, b = m.start - claim.start, m.end - claim.start
+        if 0 <= a < b <= len(chars):
+            chars[a:b] = " " * (b - a)
+    body = _FRAME.sub("", "".join(chars), count=1)
+    source_words = set()
+    if claim.source:
+        source_words = {stem(w) for w in _WORD.findall(claim.source)}
+    tokens: set[str] = {f"@{f}" for f in claim.factions}
+    for word, _cap in _collapsed_words(body):
+        low = word.lower()
+        if low in STOPWORDS or low in FRAME_WORDS:
+            continue
+        s = stem(low)
+        if s in source_words or len(s) < 2:
+            continue
+        tokens.add(s)
+    specificity = sum(
+        1
+        for i, m in enumerate(_WORD.finditer(text))
+        if (i > 0 and m.group()[:1].isupper()) or any(ch.isdigit() for ch in m.group())
+    )
+    return Signature(frozenset(tokens), specificity)
+
+
+def polarity(stance: str) -> int:
+    """+1 for a faction behind the regime, -1 for a rift (disloyal, or targeted by it), 0 otherwise."""
+    return {"loyal": 1, "disloyal": -1, "targeted": -1}.get(stance, 0)
