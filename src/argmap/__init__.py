@@ -9,7 +9,7 @@ __version__ = "0.1.0"
 
 from argmap.api import ArgumentMap, build, load, write  # noqa: E402
 from argmap.errors import ArgmapError  # noqa: E402
-from argmap.models import Claim, Document, Manifest, Mention, Relation  # noqa: E402
+from argmap.models import Claim, Document, Manifest, Mention, Position, Relation  # noqa: E402
 
 __all__ = [
     "ArgmapError",
@@ -18,6 +18,7 @@ __all__ = [
     "Document",
     "Manifest",
     "Mention",
+    "Position",
     "Relation",
     "__version__",
     "build",

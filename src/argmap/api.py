@@ -30,10 +30,10 @@ from argmap.export.files import (
     write_outputs,
 )
 from argmap.extract import Extractor
-from argmap.graph import build_graph, claim_relations, from_json, to_json
+from argmap.graph import build_graph, claim_relations, from_json, positions, to_json
 from argmap.ingest import DEFAULT_MAX_BYTES, is_blank, iter_input_files, read_document
 from argmap.link import link_corpus
-from argmap.models import Claim, Document, Manifest, Relation
+from argmap.models import Claim, Document, Manifest, Position, Relation
 from argmap.rules import RuleSet
 from argmap.segment import load_pipeline, split_sentences
 from argmap.validate import dotted, graph_problems, json_line
@@ -63,6 +63,11 @@ class ArgumentMap:
         if self._graph is None:
             self._graph = build_graph(self.documents, self.claim_list, self.relations)
         return self._graph
+
+    @property
+    def positions(self) -> list[Position]:
+        """Claims aggregated per faction and stance, with independent-document counts."""
+        return positions(self.documents, self.claim_list)
 
     def claims(
         self,

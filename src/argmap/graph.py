@@ -3,19 +3,63 @@
 Claim nodes carry ``kind: "claim"`` and every claim field; document nodes
 (``kind: "document"``) are linked to their claims by ``contains`` edges, and
 faction nodes (``kind: "faction"``) to claims by ``about`` edges. Claim-to-claim
-edges carry ``relation`` and ``basis``. Serialisation is networkx's node-link
+edges carry ``relation`` and ``basis``.
+
+Position nodes (``kind: "position"``, id ``position:<faction>:<stance>``)
+aggregate the claims about one faction with one stance: how many claims, how
+many documents, how many *independent* documents (copies of one syndicated
+article count once), and the certainty mix; each claim is linked to its
+positions by an ``in-position`` edge. This answers the analyst's first
+question: how many independent sources say the FSB is turning? Serialisation is networkx's node-link
 format with ``edges="edges"``, as in ``networkx.readwrite.json_graph``.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 import networkx as nx
 from networkx.readwrite import json_graph
 
-from argmap.models import Claim, Document, Relation
+from argmap.link.restate import syndication_groups
+from argmap.models import STANCES, Claim, Document, Position, Relation
+
+
+def positions(documents: Sequence[Document], claims: Sequence[Claim]) -> list[Position]:
+    """Claims aggregated per faction and stance, with independent-document counts.
+
+    Documents are independent unless they are copies of one article, as their
+    ``overlaps`` say (see :func:`argmap.link.restate.syndication_groups`).
+
+    Args:
+        documents: the documents, with their overlaps.
+        claims: their claims.
+    """
+    doc_ids = sorted({d.doc_id for d in documents} | {c.doc_id for c in claims})
+    group_of = syndication_groups(doc_ids, {d.doc_id: d.overlaps for d in documents})
+    members: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    for claim in claims:
+        for faction in claim.factions:
+            members[(faction, claim.stance)].append(claim)
+    out = []
+    for (faction, stance), held in sorted(members.items(), key=lambda kv: (kv[0][0], STANCES.index(kv[0][1]))):
+        docs = {c.doc_id for c in held}
+        out.append(
+            Position(
+                id=f"position:{faction}:{stance}",
+                faction=faction,
+                stance=stance,  # type: ignore[arg-type]
+                claims=len(held),
+                documents=len(docs),
+                independent_documents=len({group_of[d] for d in docs}),
+                hedged=sum(c.certainty == "hedged" for c in held),
+                asserted=sum(c.certainty == "asserted" for c in held),
+                claim_ids=[c.id for c in held],
+            )
+        )
+    return out
 
 
 def build_graph(
@@ -30,7 +74,7 @@ def build_graph(
     """
     graph = nx.MultiDiGraph()
     for doc in documents:
-        graph.add_node(f"doc:{doc.doc_id}", kind="document", **doc.model_dump(exclude={"overlaps"}))
+        graph.add_node(f"doc:{doc.doc_id}", kind="document", **doc.model_dump(mode="json"))
     for faction in sorted({f for c in claims for f in c.factions}):
         graph.add_node(f"faction:{faction}", kind="faction", label=faction)
     for claim in claims:
@@ -40,6 +84,10 @@ def build_graph(
             graph.add_edge(
                 claim.id, f"faction:{faction}", key="about", relation="about", stance=claim.stance
             )
+    for position in positions(documents, claims):
+        graph.add_node(position.id, kind="position", **position.model_dump(mode="json", exclude={"id"}))
+        for claim_id in position.claim_ids:
+            graph.add_edge(claim_id, position.id, key="in-position", relation="in-position")
     for rel in relations:
         graph.add_edge(
             rel.source,
