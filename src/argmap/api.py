@@ -257,7 +257,10 @@ def build(
         if on_document:
             on_document(str(path))
     linkage = link_corpus(
-        claims, rules, texts={d.doc_id: d.text for d in documents}, doc_ids=[d.doc_id for d in documents]
+        claims,
+        rules,
+        texts={d.doc_id: d.text for d in documents},
+        doc_ids=[d.doc_id for d in documents],
     )
     relations = linkage.relations
     documents = [

@@ -44,7 +44,9 @@ def positions(documents: Sequence[Document], claims: Sequence[Claim]) -> list[Po
         for faction in claim.factions:
             members[(faction, claim.stance)].append(claim)
     out = []
-    for (faction, stance), held in sorted(members.items(), key=lambda kv: (kv[0][0], STANCES.index(kv[0][1]))):
+    for (faction, stance), held in sorted(
+        members.items(), key=lambda kv: (kv[0][0], STANCES.index(kv[0][1]))
+    ):
         docs = {c.doc_id for c in held}
         out.append(
             Position(
@@ -85,7 +87,9 @@ def build_graph(
                 claim.id, f"faction:{faction}", key="about", relation="about", stance=claim.stance
             )
     for position in positions(documents, claims):
-        graph.add_node(position.id, kind="position", **position.model_dump(mode="json", exclude={"id"}))
+        graph.add_node(
+            position.id, kind="position", **position.model_dump(mode="json", exclude={"id"})
+        )
         for claim_id in position.claim_ids:
             graph.add_edge(claim_id, position.id, key="in-position", relation="in-position")
     for rel in relations:

@@ -172,8 +172,17 @@ def _link_document(
             if lent is not None and lent.rule.direction == "backward":
                 cue, step = lent, 1
 
-        if prev is not None and step == 0 and _shares_faction(prev, claim) and _opposite(prev, claim):
-            basis = cue.basis if cue and cue.rule.label == "contrasts" else "same-sentence-opposite-stance"
+        if (
+            prev is not None
+            and step == 0
+            and _shares_faction(prev, claim)
+            and _opposite(prev, claim)
+        ):
+            basis = (
+                cue.basis
+                if cue and cue.rule.label == "contrasts"
+                else "same-sentence-opposite-stance"
+            )
             add(claim, prev, "contrasts", basis)
             continue
 

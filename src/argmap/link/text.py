@@ -20,25 +20,23 @@ from argmap.models import Claim
 _WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*", re.UNICODE)
 _POSSESSIVE = re.compile(r"[’']s$")
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been
+_FUNCTION_WORDS = """a about above after again against all also am an and any are as at be because been
     before being below between both but by can could did do does doing down during each
     even few for from further had has have having he her here hers him his how i if in into
     is it its itself just may me might more most much must my no nor not now of off on once
     only or other our out over own same she should so some such than that the their them then
     there these they this those through to too under until up very was we were what when
     where which while who whom why will with would yet you your us one ones whose upon
-    shall onto within without via per though although however still thus indeed""".split()
-)
+    shall onto within without via per though although however still thus indeed"""
+STOPWORDS = frozenset(_FUNCTION_WORDS.split())
 """Function words: never part of what a claim says."""
 
-FRAME_WORDS = frozenset(
-    """say says said saying tell tells told telling report reports reported reporting
+_FRAME_WORDS = """say says said saying tell tells told telling report reports reported reporting
     claim claims claimed write writes wrote add adds added according think thinks thought
     believe believes believed suggest suggests suggested seem seems seemed appear appears
     appeared reportedly apparently allegedly possibly probably likely perhaps potentially
-    speculation rumour rumoured rumor rumored possible""".split()
-)
+    speculation rumour rumoured rumor rumored possible"""
+FRAME_WORDS = frozenset(_FRAME_WORDS.split())
 """Reporting and hedging words: they frame a claim, they are not its content."""
 
 _FRAME = re.compile(
