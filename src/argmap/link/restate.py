@@ -1,11 +1,19 @@
 """Restatement: claims of different documents that say the same thing, and syndicated documents.
 
-A set-similarity self-join with prefix filtering (the AllPairs/PPJoin family):
-tokens are ordered rarest first; two token sets whose Dice coefficient reaches
-``t`` share a token within the first ``|x| - ceil(t/(2-t)|x|) + 1`` tokens of
-each, so only those prefix tokens are indexed and probed, and only the pairs
-found there are scored exactly. Rare tokens have short postings, so the work
-grows with the number of real candidates, not with the square of the corpus.
+The score of two token sets is the mean of their Dice coefficient and their
+overlap coefficient (shared tokens over the smaller set): the overlap
+coefficient forgives a copy that dropped words, Dice keeps a short claim from
+restating every long claim that happens to contain its few words.
+
+Candidates come from a set-similarity self-join with prefix filtering (the
+AllPairs family). The score is at most the overlap coefficient, so two claims
+scoring ``t`` share at least ``t|x|`` tokens of the smaller one, ``x``; with
+tokens ordered rarest first, one of them is among the first
+``|x| - ceil(t|x|) + 1`` tokens of ``x``. Claims are taken longest first, every
+token of a claim is indexed, and a claim probes the index with its prefix only:
+its rarest tokens, whose postings are short. The join is exact for the score
+and the work grows with the number of real candidates, not with the square of
+the corpus.
 """
 
 from __future__ import annotations
@@ -21,16 +29,23 @@ RESTATE_THRESHOLD = 0.6
 SYNDICATION_SHARE = 0.5
 
 
-def dice(a: frozenset[str], b: frozenset[str]) -> float:
-    """Dice coefficient of two token sets (shared tokens over their mean size)."""
+def similarity(a: frozenset[str], b: frozenset[str]) -> float:
+    """Mean of the Dice and overlap coefficients of two token sets."""
     if not a or not b:
         return 0.0
-    return 2 * len(a & b) / (len(a) + len(b))
+    shared = len(a & b)
+    return (2 * shared / (len(a) + len(b)) + shared / min(len(a), len(b))) / 2
 
 
 def _prefix_length(size: int, threshold: float) -> int:
-    need = math.ceil(threshold / (2 - threshold) * size - 1e-9)
-    return max(1, size - need + 1)
+    return max(1, size - math.ceil(threshold * size - 1e-9) + 1)
+
+
+def _max_partner(size: int, threshold: float) -> float:
+    # (2x/(x+y) + 1)/2 >= t  <=>  y <= x(3-2t)/(2t-1)
+    if threshold <= 0.5:
+        return math.inf
+    return size * (3 - 2 * threshold) / (2 * threshold - 1)
 
 
 def restatements(
@@ -44,32 +59,31 @@ def restatements(
     Args:
         claims: the claims.
         signatures: their signatures, in the same order.
-        threshold: the least Dice coefficient of two restating claims.
+        threshold: the least :func:`similarity` of two restating claims.
     """
     frequency: Counter[str] = Counter()
     for sig in signatures:
         frequency.update(sig.tokens)
-    # Rarest first; ties broken by the token so the order is the same on every run.
-    ordered = [sorted(sig.tokens, key=lambda t: (frequency[t], t)) for sig in signatures]
     index: dict[str, list[int]] = defaultdict(list)
     relations: list[Relation] = []
-    order = sorted(range(len(claims)), key=lambda i: (len(ordered[i]), i))
-    ratio = threshold / (2 - threshold)
+    order = sorted(range(len(claims)), key=lambda i: (-len(signatures[i].tokens), i))
     for i in order:
-        tokens = ordered[i]
+        tokens = signatures[i].tokens
         if not tokens:
             continue
         size = len(tokens)
-        prefix = tokens[: _prefix_length(size, threshold)]
+        # Rarest first; ties broken by the token so the order is the same on every run.
+        ranked = sorted(tokens, key=lambda t: (frequency[t], t))
+        limit = _max_partner(size, threshold)
         seen: set[int] = set()
-        for tok in prefix:
+        for tok in ranked[: _prefix_length(size, threshold)]:
             for j in index[tok]:
                 if j in seen:
                     continue
                 seen.add(j)
-                if claims[j].doc_id == claims[i].doc_id or len(ordered[j]) < ratio * size:
+                if claims[j].doc_id == claims[i].doc_id or len(signatures[j].tokens) > limit:
                     continue
-                score = dice(signatures[i].tokens, signatures[j].tokens)
+                score = similarity(tokens, signatures[j].tokens)
                 if score >= threshold:
                     a, b = sorted((claims[i].id, claims[j].id))
                     relations.append(
@@ -81,7 +95,7 @@ def restatements(
                             score=round(score, 4),
                         )
                     )
-        for tok in prefix:
+        for tok in tokens:
             index[tok].append(i)
     return relations
 
