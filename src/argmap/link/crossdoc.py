@@ -9,9 +9,11 @@ make a ``contrasts`` edge, the same stance a ``supports`` edge from the more
 concrete claim (more names and numbers; asserted before hedged) to the more
 general one.
 
-Candidates come from an inverted index over content words, leaving out words
-found in more than ``max_df`` claims (they say nothing about the topic and
-their postings would make the work quadratic). The fan-out is bounded: an edge
+Candidates come from an inverted index over content words: a claim proposes
+the claims that share one of its ``probe`` rarest words, leaving out words found
+in more than ``max_df`` claims (they say little about the topic, and their
+postings would make the work quadratic); every candidate is then scored
+exactly. The work is bounded by ``probe * max_df`` per claim. The fan-out is bounded: an edge
 is kept only when it is among the ``k`` strongest of each of its two claims, so
 no claim has more than ``k`` cross-document links of a kind and the graph grows
 linearly with the corpus.
@@ -29,8 +31,8 @@ from argmap.models import Claim, Relation
 
 FANOUT = 2
 MIN_SIMILARITY = 0.3
-MAX_DF_SHARE = 0.01
-MIN_MAX_DF = 50
+MAX_DF = 100
+PROBE = 4
 
 
 def topical_links(
@@ -58,41 +60,35 @@ def topical_links(
     for topic in topics:
         df.update(topic)
     n = max(len(claims), 1)
-    max_df = max(MIN_MAX_DF, int(MAX_DF_SHARE * n))
     idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
     norms = [math.sqrt(sum(idf[t] ** 2 for t in topic)) or 1.0 for topic in topics]
+    eligible = [polarity(c.stance) != 0 and bool(c.factions) for c in claims]
+    probes: list[list[str]] = []
     index: dict[str, list[int]] = defaultdict(list)
     for i, topic in enumerate(topics):
-        if polarity(claims[i].stance) == 0 or not claims[i].factions:
-            continue
-        for t in topic:
-            if df[t] <= max_df:
+        rare = sorted((t for t in topic if df[t] <= MAX_DF), key=lambda t: (df[t], t))[:PROBE]
+        probes.append(rare)
+        if eligible[i]:
+            for t in rare:
                 index[t].append(i)
 
-    # Candidate edges per claim and kind: (similarity, other claim index).
+    # The k best candidate edges per claim and kind: (similarity, -other claim index).
     best: dict[tuple[int, str], list[tuple[float, int]]] = defaultdict(list)
-    for i, topic in enumerate(topics):
-        pol_i = polarity(claims[i].stance)
-        if pol_i == 0 or not claims[i].factions:
+    for i in range(len(claims)):
+        if not eligible[i]:
             continue
-        acc: dict[int, float] = defaultdict(float)
-        for t in topic:
-            if df[t] > max_df:
-                continue
-            w = idf[t] ** 2
-            for j in index[t]:
-                if j > i:
-                    acc[j] += w
-        fi = set(claims[i].factions)
-        gi = group_of.get(claims[i].doc_id, claims[i].doc_id)
-        for j, dot in acc.items():
-            sim = dot / (norms[i] * norms[j])
-            if sim < min_similarity:
-                continue
+        ci = claims[i]
+        fi = set(ci.factions)
+        gi = group_of.get(ci.doc_id, ci.doc_id)
+        pol_i = polarity(ci.stance)
+        candidates = {j for t in probes[i] for j in index[t] if j > i}
+        for j in candidates:
             cj = claims[j]
             if group_of.get(cj.doc_id, cj.doc_id) == gi or not fi & set(cj.factions):
                 continue
-            if frozenset((claims[i].id, cj.id)) in exclude:
+            shared = topics[i] & topics[j]
+            sim = sum(idf[t] ** 2 for t in shared) / (norms[i] * norms[j])
+            if sim < min_similarity or frozenset((ci.id, cj.id)) in exclude:
                 continue
             kind = "contrasts" if pol_i * polarity(cj.stance) == -1 else "supports"
             for a, b in ((i, j), (j, i)):

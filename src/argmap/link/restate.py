@@ -11,9 +11,13 @@ scoring ``t`` share at least ``t|x|`` tokens of the smaller one, ``x``; with
 tokens ordered rarest first, one of them is among the first
 ``|x| - ceil(t|x|) + 1`` tokens of ``x``. Claims are taken longest first, every
 token of a claim is indexed, and a claim probes the index with its prefix only:
-its rarest tokens, whose postings are short. The join is exact for the score
-and the work grows with the number of real candidates, not with the square of
-the corpus.
+its rarest tokens, whose postings are short; one more prefix token means a
+restating pair shares at least two of them, so a candidate met only once is
+not scored. Tokens found in more than
+``max_df`` claims are neither indexed nor probed (a restatement shares rarer
+words than ``putin`` or ``@elites``): the join is then exact for every pair
+that shares a prefix token below that frequency, and its work is bounded by
+``max_df`` times the number of prefix tokens, linear in the corpus.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from argmap.link.text import Signature
 from argmap.models import Claim, DocumentOverlap, Relation
 
 RESTATE_THRESHOLD = 0.6
+MAX_DF = 50
 SYNDICATION_SHARE = 0.5
 
 
@@ -53,6 +58,7 @@ def restatements(
     signatures: Sequence[Signature],
     *,
     threshold: float = RESTATE_THRESHOLD,
+    max_df: int = MAX_DF,
 ) -> list[Relation]:
     """``restates`` edges between claims of different documents whose words mostly agree.
 
@@ -60,6 +66,7 @@ def restatements(
         claims: the claims.
         signatures: their signatures, in the same order.
         threshold: the least :func:`similarity` of two restating claims.
+        max_df: tokens of more claims than this do not propose candidates.
     """
     frequency: Counter[str] = Counter()
     for sig in signatures:
@@ -75,28 +82,34 @@ def restatements(
         # Rarest first; ties broken by the token so the order is the same on every run.
         ranked = sorted(tokens, key=lambda t: (frequency[t], t))
         limit = _max_partner(size, threshold)
-        seen: set[int] = set()
-        for tok in ranked[: _prefix_length(size, threshold)]:
-            for j in index[tok]:
-                if j in seen:
-                    continue
-                seen.add(j)
-                if claims[j].doc_id == claims[i].doc_id or len(signatures[j].tokens) > limit:
-                    continue
-                score = similarity(tokens, signatures[j].tokens)
-                if score >= threshold:
-                    a, b = sorted((claims[i].id, claims[j].id))
-                    relations.append(
-                        Relation(
-                            source=a,
-                            target=b,
-                            relation="restates",
-                            basis=f"near-duplicate:{score:.2f}",
-                            score=round(score, 4),
-                        )
+        # The first p+1 tokens hold at least two shared tokens of any restating pair.
+        hits: Counter[int] = Counter()
+        for tok in ranked[: _prefix_length(size, threshold) + 1]:
+            if frequency[tok] > max_df:
+                break
+            hits.update(index[tok])
+        needed = 2 if size > _prefix_length(size, threshold) else 1
+        for j, count in hits.items():
+            if count < needed:
+                continue
+            other = signatures[j].tokens
+            if claims[j].doc_id == claims[i].doc_id or len(other) > limit:
+                continue
+            score = similarity(tokens, other)
+            if score >= threshold:
+                a, b = sorted((claims[i].id, claims[j].id))
+                relations.append(
+                    Relation(
+                        source=a,
+                        target=b,
+                        relation="restates",
+                        basis=f"near-duplicate:{score:.2f}",
+                        score=round(score, 4),
                     )
+                )
         for tok in tokens:
-            index[tok].append(i)
+            if frequency[tok] <= max_df:
+                index[tok].append(i)
     return relations
 
 

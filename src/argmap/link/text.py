@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from argmap.models import Claim
 
@@ -45,6 +46,7 @@ _FRAME = re.compile(
 )
 
 
+@lru_cache(maxsize=1 << 18)
 def stem(word: str) -> str:
     """A crude, deterministic stem: plural and verb endings and a final ``e`` removed.
 
@@ -67,16 +69,24 @@ def stem(word: str) -> str:
     return w
 
 
-def _collapsed_words(text: str) -> list[tuple[str, bool]]:
+@lru_cache(maxsize=1 << 18)
+def _token(word: str) -> str:
+    """The comparable token of a word; empty for function and frame words."""
+    low = word.lower()
+    if low in STOPWORDS or low in FRAME_WORDS:
+        return ""
+    token = stem(low)
+    return token if len(token) > 1 else ""
+
+
+def _collapsed_words(text: str) -> list[str]:
     """Words of ``text``; a run of capitalised words keeps only its last word."""
-    words = [m.group() for m in _WORD.finditer(text)]
-    out: list[tuple[str, bool]] = []
-    for i, w in enumerate(words):
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        if w[:1].isupper() and nxt[:1].isupper():
-            continue
-        out.append((w, w[:1].isupper()))
-    return out
+    words = _WORD.findall(text)
+    return [
+        w
+        for w, nxt in zip(words, words[1:] + [""], strict=True)
+        if not (w[0].isupper() and nxt[:1].isupper())
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,30 +106,25 @@ class Signature:
 def signature(claim: Claim) -> Signature:
     """The comparable form of a claim (see the module docstring)."""
     text = claim.text
-    # Blank out faction mentions (offsets are document offsets) and keep a token per faction.
-    chars = list(text)
-    for m in claim.mentions:
-        a, b = m.start - claim.start, m.end - claim.start
-        if 0 <= a < b <= len(chars):
-            chars[a:b] = " " * (b - a)
-    body = _FRAME.sub("", "".join(chars), count=1)
+    body = text
+    if claim.mentions:
+        # Blank out faction mentions (offsets are document offsets); a token per faction stands in.
+        chars = list(text)
+        for m in claim.mentions:
+            a, b = m.start - claim.start, m.end - claim.start
+            if 0 <= a < b <= len(chars):
+                chars[a:b] = " " * (b - a)
+        body = "".join(chars)
+    body = _FRAME.sub("", body, count=1)
     source_words = set()
     if claim.source:
         source_words = {stem(w) for w in _WORD.findall(claim.source)}
     tokens: set[str] = {f"@{f}" for f in claim.factions}
-    for word, _cap in _collapsed_words(body):
-        low = word.lower()
-        if low in STOPWORDS or low in FRAME_WORDS:
-            continue
-        s = stem(low)
-        if s in source_words or len(s) < 2:
-            continue
-        tokens.add(s)
-    specificity = sum(
-        1
-        for i, m in enumerate(_WORD.finditer(text))
-        if (i > 0 and m.group()[:1].isupper()) or any(ch.isdigit() for ch in m.group())
-    )
+    tokens.update(_token(word) for word in _collapsed_words(body))
+    tokens.discard("")
+    tokens.difference_update(source_words)
+    words = _WORD.findall(text)
+    specificity = sum(1 for w in words[1:] if w[0].isupper() or w[0].isdigit())
     return Signature(frozenset(tokens), specificity)
 
 
