@@ -10,10 +10,10 @@ concrete claim (more names and numbers; asserted before hedged) to the more
 general one.
 
 Candidates come from an inverted index over content words: a claim proposes
-the claims that share one of its ``probe`` rarest words, leaving out words found
-in more than ``max_df`` claims (they say little about the topic, and their
+the claims that share one of its ``PROBE`` rarest words, leaving out words found
+in more than ``MAX_DF`` claims (they say little about the topic, and their
 postings would make the work quadratic); every candidate is then scored
-exactly. The work is bounded by ``probe * max_df`` per claim. The fan-out is bounded: an edge
+exactly. The work is bounded by ``PROBE * MAX_DF`` per claim. The fan-out is bounded: an edge
 is kept only when it is among the ``k`` strongest of each of its two claims, so
 no claim has more than ``k`` cross-document links of a kind and the graph grows
 linearly with the corpus.
@@ -66,14 +66,15 @@ def topical_links(
     probes: list[list[str]] = []
     index: dict[str, list[int]] = defaultdict(list)
     for i, topic in enumerate(topics):
-        rare = sorted((t for t in topic if df[t] <= MAX_DF), key=lambda t: (df[t], t))[:PROBE]
-        probes.append(rare)
+        rare = sorted((t for t in topic if df[t] <= MAX_DF), key=lambda t: (df[t], t))
+        probes.append(rare[:PROBE])
         if eligible[i]:
             for t in rare:
                 index[t].append(i)
 
     # The k best candidate edges per claim and kind: (similarity, -other claim index).
     best: dict[tuple[int, str], list[tuple[float, int]]] = defaultdict(list)
+    scored: set[tuple[int, int]] = set()
     for i in range(len(claims)):
         if not eligible[i]:
             continue
@@ -81,8 +82,11 @@ def topical_links(
         fi = set(ci.factions)
         gi = group_of.get(ci.doc_id, ci.doc_id)
         pol_i = polarity(ci.stance)
-        candidates = {j for t in probes[i] for j in index[t] if j > i}
-        for j in candidates:
+        for j in {j for t in probes[i] for j in index[t] if j != i}:
+            pair = (min(i, j), max(i, j))
+            if pair in scored:
+                continue
+            scored.add(pair)
             cj = claims[j]
             if group_of.get(cj.doc_id, cj.doc_id) == gi or not fi & set(cj.factions):
                 continue
