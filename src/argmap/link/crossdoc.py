@@ -10,7 +10,8 @@ concrete claim (more names and numbers; asserted before hedged) to the more
 general one.
 
 Candidates come from an inverted index over content words: a claim proposes
-the claims that share one of its ``PROBE`` rarest words, leaving out words found
+the claims that share two of its ``PROBE`` rarest words (one word in common is
+chance, two are a topic), leaving out words found
 in more than ``MAX_DF`` claims (they say little about the topic, and their
 postings would make the work quadratic); every candidate is then scored
 exactly. The work is bounded by ``PROBE * MAX_DF`` per claim. The fan-out is bounded: an edge
@@ -32,7 +33,8 @@ from argmap.models import Claim, Relation
 FANOUT = 2
 MIN_SIMILARITY = 0.3
 MAX_DF = 100
-PROBE = 4
+PROBE = 6
+MIN_HITS = 2
 
 
 def topical_links(
@@ -82,7 +84,13 @@ def topical_links(
         fi = set(ci.factions)
         gi = group_of.get(ci.doc_id, ci.doc_id)
         pol_i = polarity(ci.stance)
-        for j in {j for t in probes[i] for j in index[t] if j != i}:
+        hits: Counter[int] = Counter()
+        for t in probes[i]:
+            hits.update(index[t])
+        need = min(MIN_HITS, len(probes[i]))
+        for j, count in hits.items():
+            if count < need or j == i:
+                continue
             pair = (min(i, j), max(i, j))
             if pair in scored:
                 continue

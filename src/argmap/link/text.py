@@ -81,14 +81,14 @@ def _token(word: str) -> str:
     return token if len(token) > 1 else ""
 
 
+_NAME_RUN = re.compile(r"\b[A-Z][\w’'\-]*[\s’'s]+(?=[A-Z])")
+"""A capitalised word followed by another: all but the last word of a name."""
+_SPECIFIC = re.compile(r"\b[A-Z0-9]")
+
+
 def _collapsed_words(text: str) -> list[str]:
     """Words of ``text``; a run of capitalised words keeps only its last word."""
-    words = _WORD.findall(text)
-    return [
-        w
-        for w, nxt in zip(words, words[1:] + [""], strict=True)
-        if not (w[0].isupper() and nxt[:1].isupper())
-    ]
+    return _WORD.findall(_NAME_RUN.sub(" ", text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,12 +121,12 @@ def signature(claim: Claim) -> Signature:
     source_words = set()
     if claim.source:
         source_words = {stem(w) for w in _WORD.findall(claim.source)}
-    tokens: set[str] = {f"@{f}" for f in claim.factions}
-    tokens.update(_token(word) for word in _collapsed_words(body))
+    tokens = {_token(word) for word in _collapsed_words(body)}
+    tokens.update(f"@{f}" for f in claim.factions)
     tokens.discard("")
     tokens.difference_update(source_words)
-    words = _WORD.findall(text)
-    specificity = sum(1 for w in words[1:] if w[0].isupper() or w[0].isdigit())
+    # Names and numbers after the first word (which is capitalised anyway).
+    specificity = len(_SPECIFIC.findall(text)) - (1 if text[:1].isupper() else 0)
     return Signature(frozenset(tokens), specificity)
 
 
