@@ -139,7 +139,8 @@ def main() -> None:
         )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
     print(
-        f"{'claims':>8} {'seconds':>8} {'peak MB':>8} {'restates':>9} {'supports':>9} {'contrasts':>9}"
+        f"{'claims':>8} {'wall s':>8} {'cpu s':>8} {'peak MB':>8} "
+        f"{'restates':>9} {'supports':>9} {'contrasts':>9}"
     )
     for r in rows:
         print(

@@ -25,7 +25,9 @@ Every claim-to-claim edge carries ``basis``, the reason for it, e.g.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import gc
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from argmap.link.crossdoc import FANOUT, topical_links
@@ -56,6 +58,23 @@ class Linkage:
     groups: dict[str, str] = field(default_factory=dict)
 
 
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause the cyclic garbage collector.
+
+    Linking allocates millions of small sets and tuples and makes no reference
+    cycles; on a large corpus the collector's passes over them cost a fifth
+    of the time and free nothing.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def link_corpus(
     claims: Sequence[Claim],
     rules: RuleSet,
@@ -73,6 +92,18 @@ def link_corpus(
         doc_ids: every document, also those without claims.
         k: the most cross-document links of one kind a claim keeps.
     """
+    with _no_cycle_collection():
+        return _link_corpus(claims, rules, texts=texts, doc_ids=doc_ids, k=k)
+
+
+def _link_corpus(
+    claims: Sequence[Claim],
+    rules: RuleSet,
+    *,
+    texts: Mapping[str, str] | None,
+    doc_ids: Sequence[str] | None,
+    k: int,
+) -> Linkage:
     signatures = [signature(c) for c in claims]
     restates = restatements(claims, signatures)
     overlaps = document_overlaps(claims, restates)

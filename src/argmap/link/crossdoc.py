@@ -26,13 +26,14 @@ import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from itertools import chain
 
 from argmap.link.text import Signature, polarity
 from argmap.models import Claim, Relation
 
 FANOUT = 2
 MIN_SIMILARITY = 0.3
-MAX_DF = 100
+MAX_DF = 50
 PROBE = 6
 MIN_HITS = 2
 
@@ -57,22 +58,27 @@ def topical_links(
         min_similarity: the least topical similarity of a link.
     """
     exclude = exclude or set()
-    topics = [frozenset(t for t in sig.tokens if not t.startswith("@")) for sig in signatures]
+    topics = [sig.topic for sig in signatures]
     df: Counter[str] = Counter()
     for topic in topics:
         df.update(topic)
     n = max(len(claims), 1)
-    idf = {t: math.log((n + 1) / (d + 0.5)) for t, d in df.items()}
-    norms = [math.sqrt(sum(idf[t] ** 2 for t in topic)) or 1.0 for topic in topics]
+    idf2 = {t: math.log((n + 1) / (d + 0.5)) ** 2 for t, d in df.items()}
+    # Rarest first; ties broken by the token so the order is the same on every run.
+    rank = {t: r for r, t in enumerate(sorted(df, key=lambda t: (df[t], t)))}
+    indexable = frozenset(t for t, d in df.items() if d <= MAX_DF)
     eligible = [polarity(c.stance) != 0 and bool(c.factions) for c in claims]
-    probes: list[list[str]] = []
+    probes: list[list[str]] = [[] for _ in claims]
+    norms = [1.0] * len(claims)
     index: dict[str, list[int]] = defaultdict(list)
     for i, topic in enumerate(topics):
-        rare = sorted((t for t in topic if df[t] <= MAX_DF), key=lambda t: (df[t], t))
-        probes.append(rare[:PROBE])
-        if eligible[i]:
-            for t in rare:
-                index[t].append(i)
+        if not eligible[i]:
+            continue
+        norms[i] = math.sqrt(sum(map(idf2.__getitem__, topic))) or 1.0
+        rare = sorted(topic & indexable, key=rank.__getitem__)
+        probes[i] = rare[:PROBE]
+        for t in rare:
+            index[t].append(i)
 
     # The k best candidate edges per claim and kind: (similarity, -other claim index).
     best: dict[tuple[int, str], list[tuple[float, int]]] = defaultdict(list)
@@ -84,9 +90,7 @@ def topical_links(
         fi = set(ci.factions)
         gi = group_of.get(ci.doc_id, ci.doc_id)
         pol_i = polarity(ci.stance)
-        hits: Counter[int] = Counter()
-        for t in probes[i]:
-            hits.update(index[t])
+        hits = Counter(chain.from_iterable(index[t] for t in probes[i]))
         need = min(MIN_HITS, len(probes[i]))
         for j, count in hits.items():
             if count < need or j == i:
@@ -99,7 +103,7 @@ def topical_links(
             if group_of.get(cj.doc_id, cj.doc_id) == gi or not fi & set(cj.factions):
                 continue
             shared = topics[i] & topics[j]
-            sim = sum(idf[t] ** 2 for t in shared) / (norms[i] * norms[j])
+            sim = sum(map(idf2.__getitem__, shared)) / (norms[i] * norms[j])
             if sim < min_similarity or frozenset((ci.id, cj.id)) in exclude:
                 continue
             kind = "contrasts" if pol_i * polarity(cj.stance) == -1 else "supports"

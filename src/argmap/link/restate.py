@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
+from itertools import chain
 
 from argmap.link.text import Signature
 from argmap.models import Claim, DocumentOverlap, Relation
@@ -71,6 +72,8 @@ def restatements(
     frequency: Counter[str] = Counter()
     for sig in signatures:
         frequency.update(sig.tokens)
+    # Rarest first; ties broken by the token so the order is the same on every run.
+    rank = {t: r for r, t in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
     index: dict[str, list[int]] = defaultdict(list)
     relations: list[Relation] = []
     order = sorted(range(len(claims)), key=lambda i: (-len(signatures[i].tokens), i))
@@ -79,15 +82,11 @@ def restatements(
         if not tokens:
             continue
         size = len(tokens)
-        # Rarest first; ties broken by the token so the order is the same on every run.
-        ranked = sorted(tokens, key=lambda t: (frequency[t], t))
+        ranked = sorted(tokens, key=rank.__getitem__)
         limit = _max_partner(size, threshold)
         # The first p+1 tokens hold at least two shared tokens of any restating pair.
-        hits: Counter[int] = Counter()
-        for tok in ranked[: _prefix_length(size, threshold) + 1]:
-            if frequency[tok] > max_df:
-                break
-            hits.update(index[tok])
+        probe = [t for t in ranked[: _prefix_length(size, threshold) + 1] if frequency[t] <= max_df]
+        hits = Counter(chain.from_iterable(index[t] for t in probe))
         needed = 2 if size > _prefix_length(size, threshold) else 1
         for j, count in hits.items():
             if count < needed:

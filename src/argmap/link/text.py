@@ -97,11 +97,13 @@ class Signature:
 
     Attributes:
         tokens: stems of content words and ``@faction`` tokens.
+        topic: the stems of content words alone.
         specificity: how many names and numbers the claim gives (a concrete
             instance gives more than a general statement).
     """
 
     tokens: frozenset[str]
+    topic: frozenset[str]
     specificity: int
 
 
@@ -121,13 +123,14 @@ def signature(claim: Claim) -> Signature:
     source_words = set()
     if claim.source:
         source_words = {stem(w) for w in _WORD.findall(claim.source)}
-    tokens = {_token(word) for word in _collapsed_words(body)}
-    tokens.update(f"@{f}" for f in claim.factions)
-    tokens.discard("")
-    tokens.difference_update(source_words)
+    words = {_token(word) for word in _collapsed_words(body)}
+    words.discard("")
+    words.difference_update(source_words)
+    topic = frozenset(words)
+    tokens = topic.union([f"@{f}" for f in claim.factions])
     # Names and numbers after the first word (which is capitalised anyway).
     specificity = len(_SPECIFIC.findall(text)) - (1 if text[:1].isupper() else 0)
-    return Signature(frozenset(tokens), specificity)
+    return Signature(tokens, topic, specificity)
 
 
 def polarity(stance: str) -> int:
