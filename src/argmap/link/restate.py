@@ -13,25 +13,33 @@ tokens ordered rarest first, one of them is among the first
 token of a claim is indexed, and a claim probes the index with its prefix only:
 its rarest tokens, whose postings are short; one more prefix token means a
 restating pair shares at least two of them, so a candidate met only once is
-not scored. Tokens found in more than
-``max_df`` claims are neither indexed nor probed (a restatement shares rarer
-words than ``putin`` or ``@elites``): the join is then exact for every pair
-that shares a prefix token below that frequency, and its work is bounded by
-``max_df`` times the number of prefix tokens, linear in the corpus.
+not scored. Exact copies
+are joined once, as one wording. Words found in more than ``max_df`` wordings
+do not probe (a restatement shares rarer words than ``putin`` or
+``@elites``): the join is exact for every pair that shares two prefix tokens
+below that frequency, and its work is bounded by ``max_df`` times the number
+of prefix tokens, linear in the corpus. A wording is linked to at most
+``fanout`` others, and each copy to a few copies of each, so the edges too
+grow linearly when a story is copied by dozens of outlets.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from itertools import chain
+from itertools import chain, islice
 
 from argmap.link.text import Signature
 from argmap.models import Claim, DocumentOverlap, Relation
 
 RESTATE_THRESHOLD = 0.6
 MAX_DF = 50
+RESTATE_FANOUT = 20
+PER_WORDING = 3
+OVERLAP_READ = 200
+OVERLAP_KEEP = 50
 SYNDICATION_SHARE = 0.5
 
 
@@ -60,80 +68,144 @@ def restatements(
     *,
     threshold: float = RESTATE_THRESHOLD,
     max_df: int = MAX_DF,
+    fanout: int = RESTATE_FANOUT,
 ) -> list[Relation]:
     """``restates`` edges between claims of different documents whose words mostly agree.
+
+    Claims with the very same tokens (exact copies) are joined once, as one
+    *wording*; each copy is then linked to a few copies of its own wording and
+    of every similar wording (:data:`PER_WORDING`), so a story copied by
+    hundreds of outlets yields edges in proportion to its copies, not to their
+    square, and its copies stay connected.
 
     Args:
         claims: the claims.
         signatures: their signatures, in the same order.
         threshold: the least :func:`similarity` of two restating claims.
-        max_df: tokens of more claims than this do not propose candidates.
+        max_df: words of more wordings than this do not propose candidates.
+        fanout: the most similar wordings a wording is linked to.
     """
+    members: dict[frozenset[str], list[int]] = defaultdict(list)
+    for i, sig in enumerate(signatures):
+        if sig.tokens:
+            members[sig.tokens].append(i)
+    wordings = sorted(members, key=lambda w: (-len(w), members[w][0]))
     frequency: Counter[str] = Counter()
-    for sig in signatures:
-        frequency.update(sig.tokens)
+    for wording in wordings:
+        frequency.update(wording)
     # Rarest first; ties broken by the token so the order is the same on every run.
     rank = {t: r for r, t in enumerate(sorted(frequency, key=lambda t: (frequency[t], t)))}
     index: dict[str, list[int]] = defaultdict(list)
-    relations: list[Relation] = []
-    order = sorted(range(len(claims)), key=lambda i: (-len(signatures[i].tokens), i))
-    for i in order:
-        tokens = signatures[i].tokens
-        if not tokens:
-            continue
+    edges: dict[tuple[str, str], float] = {}
+
+    def connect(us: list[int], vs: list[int], score: float) -> None:
+        # Each claim of ``us`` to the first few claims of ``vs`` in other documents.
+        for i in us:
+            partners = (j for j in vs if j != i and claims[j].doc_id != claims[i].doc_id)
+            for j in islice(partners, PER_WORDING):
+                a, b = sorted((claims[i].id, claims[j].id))
+                edges[(a, b)] = score
+
+    for w, tokens in enumerate(wordings):
+        connect(members[tokens], members[tokens], 1.0)
         size = len(tokens)
         ranked = sorted(tokens, key=rank.__getitem__)
         limit = _max_partner(size, threshold)
         # The first p+1 tokens hold at least two shared tokens of any restating pair.
-        probe = [t for t in ranked[: _prefix_length(size, threshold) + 1] if frequency[t] <= max_df]
+        prefix = ranked[: _prefix_length(size, threshold) + 1]
+        probe = [t for t in prefix if frequency[t] <= max_df]
+        needed = 2 if len(prefix) > 1 else 1
         hits = Counter(chain.from_iterable(index[t] for t in probe))
-        needed = 2 if size > _prefix_length(size, threshold) else 1
-        for j, count in hits.items():
-            if count < needed:
-                continue
-            other = signatures[j].tokens
-            if claims[j].doc_id == claims[i].doc_id or len(other) > limit:
-                continue
-            score = similarity(tokens, other)
-            if score >= threshold:
-                a, b = sorted((claims[i].id, claims[j].id))
-                relations.append(
-                    Relation(
-                        source=a,
-                        target=b,
-                        relation="restates",
-                        basis=f"near-duplicate:{score:.2f}",
-                        score=round(score, 4),
-                    )
-                )
+        found = []
+        for v, count in hits.items():
+            other = wordings[v]
+            if count >= needed and len(other) <= limit:
+                score = similarity(tokens, other)
+                if score >= threshold:
+                    found.append((-score, v))
+        for neg_score, v in heapq.nsmallest(fanout, found):
+            connect(members[tokens], members[wordings[v]], -neg_score)
+            connect(members[wordings[v]], members[tokens], -neg_score)
         for tok in tokens:
-            if frequency[tok] <= max_df:
-                index[tok].append(i)
-    return relations
+            index[tok].append(w)
+    return [
+        Relation(
+            source=a,
+            target=b,
+            relation="restates",
+            basis=f"near-duplicate:{score:.2f}",
+            score=round(score, 4),
+        )
+        for (a, b), score in sorted(edges.items())
+    ]
+
+
+def _find(parent: dict[str, str], x: str) -> str:
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
 
 
 def document_overlaps(
-    claims: Sequence[Claim], restates: Sequence[Relation]
+    claims: Sequence[Claim],
+    restates: Sequence[Relation],
+    *,
+    max_documents: int = OVERLAP_READ,
+    max_overlaps: int = OVERLAP_KEEP,
 ) -> dict[str, list[DocumentOverlap]]:
     """For each document, the other documents that restate some of its claims.
 
-    ``share`` is the part of the document's claims that the other document restates.
+    Restatement is taken as transitive: claims joined by ``restates`` edges,
+    directly or through other copies, are one statement. ``share`` is the part
+    of the document's claims whose statement the other document also makes.
+
+    Args:
+        claims: the claims.
+        restates: the ``restates`` edges between them.
+        max_documents: a statement made in more documents than this counts
+            only among the first of them (bounds the work for wire stories).
+        max_overlaps: the most overlapping documents listed per document
+            (the largest shares), besides those that share enough to be
+            copies (:data:`SYNDICATION_SHARE`), which are all listed.
     """
-    doc_of = {c.id: c.doc_id for c in claims}
-    n_claims: Counter[str] = Counter(c.doc_id for c in claims)
-    restated: dict[tuple[str, str], set[str]] = defaultdict(set)
+    parent = {c.id: c.id for c in claims}
     for rel in restates:
-        da, db = doc_of[rel.source], doc_of[rel.target]
-        restated[(da, db)].add(rel.source)
-        restated[(db, da)].add(rel.target)
-    out: dict[str, list[DocumentOverlap]] = defaultdict(list)
-    for (doc, other), ids in sorted(restated.items()):
-        out[doc].append(
+        ra, rb = _find(parent, rel.source), _find(parent, rel.target)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    n_claims: Counter[str] = Counter(c.doc_id for c in claims)
+    # Statement (root claim id) -> the documents that make it, in first-seen order.
+    makers: dict[str, dict[str, None]] = defaultdict(dict)
+    statements: dict[str, set[str]] = defaultdict(set)
+    for c in claims:
+        root = _find(parent, c.id)
+        makers[root][c.doc_id] = None
+        statements[c.doc_id].add(root)
+    out: dict[str, list[DocumentOverlap]] = {}
+    for doc in sorted(statements):
+        shared: Counter[str] = Counter()
+        for root in statements[doc]:
+            docs = makers[root]
+            if len(docs) > 1:
+                shared.update(d for d in islice(docs, max_documents) if d != doc)
+        if not shared:
+            continue
+        ranked = sorted(shared.items(), key=lambda kv: (-kv[1], kv[0]))
+        top = [
+            (other, count)
+            for rank, (other, count) in enumerate(ranked)
+            if rank < max_overlaps or count >= SYNDICATION_SHARE * n_claims[doc]
+        ]
+        out[doc] = [
             DocumentOverlap(
-                doc_id=other, restated_claims=len(ids), share=round(len(ids) / n_claims[doc], 4)
+                doc_id=other,
+                restated_claims=count,
+                share=round(count / n_claims[doc], 4),
             )
-        )
-    return dict(out)
+            for other, count in sorted(top)
+        ]
+    return out
 
 
 def syndication_groups(
