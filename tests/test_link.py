@@ -400,3 +400,35 @@ def test_graph_round_trip_keeps_positions_and_bases(seed_build):
         if d["relation"] in {"restates", "supports", "contrasts"}
     ]
     assert claim_edges and all(d["basis"] for d in claim_edges)
+
+
+def test_a_story_copied_many_times_is_one_group_with_linear_edges(rules):
+    lines = (
+        ("The FSB purged 150 officers of the Fifth Service over the failures.", "fsb", "targeted"),
+        (
+            "Generals are gravely concerned about the lack of military progress.",
+            "military",
+            "disloyal",
+        ),
+    )
+    docs = [article(f"copy{i:02d}", *lines) for i in range(40)]
+    docs.append(
+        article(
+            "reworded",
+            (
+                "The FSB purged some 150 officers of its Fifth Service over failures.",
+                "fsb",
+                "targeted",
+            ),
+            (
+                "Generals are gravely concerned over the lack of military progress.",
+                "military",
+                "disloyal",
+            ),
+        )
+    )
+    found, linkage = relations_of(rules, *docs)
+    restates = [k for k in found if k[2] == "restates"]
+    assert len(restates) <= 2 * 41 * 3 * 2
+    assert len(set(linkage.groups.values())) == 1
+    assert any("reworded" in (a + b) for a, b, _ in restates)
