@@ -5,12 +5,16 @@ Four passes over plain claims, each in its own module:
 1. :mod:`~argmap.link.text` reduces every claim to a *signature*: stems of its
    content words, one token per faction it names, no attribution frame.
 2. :mod:`~argmap.link.restate`: ``restates`` across documents by a
-   set-similarity self-join with prefix filtering (AllPairs): exact for the
-   Dice threshold, subquadratic in practice, and simpler to explain than
-   MinHash LSH, which would only approximate the same Dice/Jaccard score
-   while its bands need tuning per threshold. Claims are short (10-30 content
-   words), so exact verification of each candidate costs little. Document
-   overlaps (share of claims restated) and syndication groups follow.
+   set-similarity self-join with prefix filtering (the AllPairs family) over
+   those tokens, scored by the mean of the Dice and overlap coefficients.
+   Chosen over MinHash LSH because claims are short (10-30 tokens): exact
+   verification of a candidate costs little, the join is exact for every
+   pair sharing rarer-than-``MAX_DF`` prefix words, and there are no band
+   and row parameters to tune per threshold, whereas LSH at the low
+   similarity a paraphrase has (Jaccard ~0.4) needs many short bands, whose
+   buckets fill with chance collisions. Exact copies are joined once; a
+   wording keeps at most ``RESTATE_FANOUT`` partners. Document overlaps
+   (share of claims restated, transitively) and syndication groups follow.
 3. :mod:`~argmap.link.discourse`: ``supports``/``contrasts`` within a document
    from cue words with their scope (``discourse.jsonl``) and from adjacent
    claims about the same faction.

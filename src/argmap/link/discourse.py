@@ -63,6 +63,7 @@ class Cue:
 
     @property
     def basis(self) -> str:
+        """The edge's basis: ``discourse:`` and the cue as written (``discourse:this-is-why``)."""
         return "discourse:" + re.sub(r"\W+", "-", self.term.lower()).strip("-")
 
 
@@ -86,6 +87,7 @@ class CueMatcher:
             )
 
     def __call__(self, text: str) -> Cue | None:
+        """The first cue (in rule order) that stands where its rule allows in ``text``."""
         for regex, rule in self.patterns:
             m = regex.search(text)
             if m:
@@ -221,7 +223,9 @@ def _link_document(
                 add(prev, claim, "supports", "evidence:instance")
                 evidence_for[prev.id].append(claim)
             else:
-                add(claim, prev, "supports", "evidence:instance")
+                more_concrete = signatures[claim.id].specificity > signatures[prev.id].specificity
+                basis = "evidence:instance" if more_concrete else "evidence:elaboration"
+                add(claim, prev, "supports", basis)
                 evidence_for[claim.id].append(prev)
         elif claim.certainty == "hedged" and prev.certainty == "hedged":
             if prev.source and prev.source == claim.source:
