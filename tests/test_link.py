@@ -432,3 +432,20 @@ def test_a_story_copied_many_times_is_one_group_with_linear_edges(rules):
     assert len(restates) <= 2 * 41 * 3 * 2
     assert len(set(linkage.groups.values())) == 1
     assert any("reworded" in (a + b) for a, b, _ in restates)
+
+
+def test_a_reason_for_one_faction_does_not_reach_another(rules):
+    doc = article(
+        "d",
+        ("Reports suggest that FSB officers are frustrated.", "fsb", "disloyal", "hedged"),
+        "This is because the agency was blamed for the bad intelligence.",
+        PARAGRAPH,
+        (
+            "Some generals are said to be furious with the ministry.",
+            "military",
+            "disloyal",
+            "hedged",
+        ),
+    )
+    found, _ = relations_of(rules, doc)
+    assert not found

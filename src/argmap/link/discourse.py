@@ -5,7 +5,7 @@ the earlier claim(s) it points back to:
 
 - ``previous``: the sentence just before (``because``, ``indeed``,
   ``for example``; ``this may not be true``). When that sentence is not a
-  claim, the cue links nothing: ``Indeed`` after a sentence about dictators
+  claim, or a claim about another faction, a ``supports`` cue links nothing: ``Indeed`` after a sentence about dictators
   in general does not reach back to the claim before it.
 - ``unit``: the unit of discourse before (``this is why``, ``as a result``):
   the claims of the previous paragraph when the cue opens a paragraph, else
@@ -194,10 +194,15 @@ def _link_document(
                     add(claim, target, "contrasts", cue.basis)
             elif cue.rule.direction == "forward":
                 for reason in _unit_before(doc, i, step):
-                    if not _opposite(reason, claim):
+                    if _shares_faction(reason, claim) and not _opposite(reason, claim):
                         add(reason, claim, "supports", cue.basis)
                         evidence_for[reason.id].append(claim)
-            elif prev is not None and step == 1 and not _opposite(prev, claim):
+            elif (
+                prev is not None
+                and step == 1
+                and _shares_faction(prev, claim)
+                and not _opposite(prev, claim)
+            ):
                 add(claim, prev, "supports", cue.basis)
             continue
 
