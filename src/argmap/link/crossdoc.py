@@ -34,7 +34,7 @@ from argmap.models import Claim, Relation
 FANOUT = 2
 MIN_SIMILARITY = 0.3
 MAX_DF = 50
-PROBE = 6
+PROBE = 4
 MIN_HITS = 2
 
 
@@ -92,9 +92,7 @@ def topical_links(
         pol_i = polarity(ci.stance)
         hits = Counter(chain.from_iterable(index[t] for t in probes[i]))
         need = min(MIN_HITS, len(probes[i]))
-        for j, count in hits.items():
-            if count < need or j == i:
-                continue
+        for j in [j for j, count in hits.items() if count >= need and j != i]:
             pair = (min(i, j), max(i, j))
             if pair in scored:
                 continue

@@ -117,9 +117,9 @@ def restatements(
         needed = 2 if len(prefix) > 1 else 1
         hits = Counter(chain.from_iterable(index[t] for t in probe))
         found = []
-        for v, count in hits.items():
+        for v in [v for v, count in hits.items() if count >= needed]:
             other = wordings[v]
-            if count >= needed and len(other) <= limit:
+            if len(other) <= limit:
                 score = similarity(tokens, other)
                 if score >= threshold:
                     found.append((-score, v))
