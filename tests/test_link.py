@@ -449,3 +449,52 @@ def test_a_reason_for_one_faction_does_not_reach_another(rules):
     )
     found, _ = relations_of(rules, doc)
     assert not found
+
+
+def test_the_restatement_join_finds_every_pair_brute_force_finds():
+    import random
+
+    from argmap.link.restate import RESTATE_THRESHOLD, restatements
+
+    rng = random.Random(3)
+    vocab = [f"word{n}" for n in range(40)]
+    claims: list[Claim] = []
+    seen: set[frozenset[str]] = set()
+    while len(claims) < 160:
+        n = len(claims)
+        base = rng.sample(vocab, rng.randint(3, 9))
+        if claims and rng.random() < 0.4:  # a reworded copy of an earlier claim
+            base = [w for w in rng.choice(claims).text.rstrip(".").split() if rng.random() < 0.8]
+            base += rng.sample(vocab, rng.randint(0, 2))
+        if not base or frozenset(base) in seen:
+            continue
+        seen.add(frozenset(base))
+        text = " ".join(dict.fromkeys(base)) + "."
+        claims.append(
+            Claim(
+                id=f"c{n:03d}",
+                doc_id=f"doc{n % 7}",
+                start=0,
+                end=len(text),
+                text=text,
+                factions=[],
+                mentions=[],
+                stance="neutral",
+                certainty="asserted",
+                cues=[],
+                source=None,
+                sentence=0,
+            )
+        )
+    sigs = [signature(c) for c in claims]
+    found = restatements(claims, sigs, max_df=10**9, fanout=10**9)
+    got = {(r.source, r.target) for r in found}
+    expected = {
+        (a.id, b.id)
+        for i, a in enumerate(claims)
+        for b in claims[i + 1 :]
+        if a.doc_id != b.doc_id
+        and similarity(sigs[i].tokens, signature(b).tokens) >= RESTATE_THRESHOLD
+    }
+    assert len(expected) > 20
+    assert got == expected
