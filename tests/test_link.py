@@ -498,3 +498,13 @@ def test_the_restatement_join_finds_every_pair_brute_force_finds():
     }
     assert len(expected) > 20
     assert got == expected
+
+
+def test_an_elaboration_is_not_evidence(rules):
+    doc = article(
+        "d",
+        ("The FSB is unhappy with the war.", "fsb", "disloyal"),
+        ("Its officers are angry about the war.", "fsb", "disloyal"),
+    )
+    found, _ = relations_of(rules, doc)
+    assert not found

@@ -24,10 +24,10 @@ Without a cue, two more patterns an analyst reads as argument: the two halves
 of one sentence with opposite stances about the same faction contrast
 (``between the hardliners who ... and the softliners who ...``); and a claim
 that follows a claim about the same faction with the same stance is evidence
-for it when it is no less certain (an asserted fact after a speculation, a
-concrete instance, with names and numbers, after a general statement, the
-same speaker going on), the more concrete of the two supporting the more
-general. A claim that opens with a pronoun continues the claim before it and
+for it when it is no less certain: an asserted fact after a speculation;
+of two asserted claims, the more concrete one (more names and numbers) for
+the more general one, in either order (two equally concrete ones are an
+elaboration, not linked); the same speaker going on. A claim that opens with a pronoun continues the claim before it and
 supports what that one supports.
 """
 
@@ -224,13 +224,15 @@ def _link_document(
             add(claim, prev, "supports", "evidence:after-speculation")
             evidence_for[claim.id].append(prev)
         elif claim.certainty == "asserted" and prev.certainty == "asserted":
-            if signatures[prev.id].specificity > signatures[claim.id].specificity:
+            # The more concrete claim (names, numbers) is the instance; two equally
+            # concrete ones are an elaboration, which is not linked.
+            concrete_prev = signatures[prev.id].specificity
+            concrete_claim = signatures[claim.id].specificity
+            if concrete_prev > concrete_claim:
                 add(prev, claim, "supports", "evidence:instance")
                 evidence_for[prev.id].append(claim)
-            else:
-                more_concrete = signatures[claim.id].specificity > signatures[prev.id].specificity
-                basis = "evidence:instance" if more_concrete else "evidence:elaboration"
-                add(claim, prev, "supports", basis)
+            elif concrete_claim > concrete_prev:
+                add(claim, prev, "supports", "evidence:instance")
                 evidence_for[claim.id].append(prev)
         elif claim.certainty == "hedged" and prev.certainty == "hedged":
             if prev.source and prev.source == claim.source:
