@@ -503,8 +503,8 @@ def test_the_restatement_join_finds_every_pair_brute_force_finds():
 def test_an_elaboration_is_not_evidence(rules):
     doc = article(
         "d",
-        ("The FSB is unhappy with the war.", "fsb", "disloyal"),
-        ("Its officers are angry about the war.", "fsb", "disloyal"),
+        ("The security services are unhappy with the war.", "fsb", "disloyal"),
+        ("Their officers are angry about the war.", "fsb", "disloyal"),
     )
     found, _ = relations_of(rules, doc)
     assert not found

@@ -128,8 +128,10 @@ def signature(claim: Claim) -> Signature:
     words.difference_update(source_words)
     topic = frozenset(words)
     tokens = topic.union([f"@{f}" for f in claim.factions])
-    # Names and numbers after the first word (which is capitalised anyway).
-    specificity = len(_SPECIFIC.findall(text)) - (1 if text[:1].isupper() else 0)
+    # Names and numbers after the first word (capitalised anyway), not counting
+    # the faction's own name or the attribution.
+    first = _WORD.search(body)
+    specificity = len(_SPECIFIC.findall(body, first.end())) if first else 0
     return Signature(tokens, topic, specificity)
 
 
