@@ -8,10 +8,13 @@ edges carry ``relation`` and ``basis``.
 Position nodes (``kind: "position"``, id ``position:<faction>:<stance>``)
 aggregate the claims about one faction with one stance: how many claims, how
 many documents, how many *independent* documents (copies of one syndicated
-article count once), and the certainty mix; each claim is linked to its
-positions by an ``in-position`` edge. This answers the analyst's first
-question: how many independent sources say the FSB is turning? Serialisation is networkx's node-link
-format with ``edges="edges"``, as in ``networkx.readwrite.json_graph``.
+article count once), and the certainty mix. Each claim is linked to its
+positions by an ``in-position`` edge, and each position to its faction by an
+``about`` edge. This answers the analyst's first question: how many
+independent sources say the FSB is turning?
+
+Serialisation is networkx's node-link format with ``edges="edges"``, as in
+``networkx.readwrite.json_graph``.
 """
 
 from __future__ import annotations
@@ -92,6 +95,13 @@ def build_graph(
         )
         for claim_id in position.claim_ids:
             graph.add_edge(claim_id, position.id, key="in-position", relation="in-position")
+        graph.add_edge(
+            position.id,
+            f"faction:{position.faction}",
+            key="about",
+            relation="about",
+            stance=position.stance,
+        )
     for rel in relations:
         graph.add_edge(
             rel.source,
