@@ -11,7 +11,7 @@ words (so that stories differ as real ones do, with common and rare words);
 articles hold 20 claims, and one article in five is a syndicated copy of an
 earlier one, with dropped words, changed punctuation and a few replaced
 words. Claims keep the seed's factions, stance and certainty. Only linking
-(:func:`argmap.link.link_corpus`) is timed, not the generation; wall-clock and
+(:func:`argmap.link.link`) is timed, not the generation; wall-clock and
 CPU seconds are both shown, as the CPU time is less disturbed by other work on
 a shared machine.
 """
@@ -109,13 +109,13 @@ def synthetic_claims(n: int, *, seed: int = 7) -> list:
 
 def measure(n: int) -> dict[str, float]:
     """Link ``n`` synthetic claims in this process: seconds, peak RSS and edge counts."""
-    from argmap.link import link_corpus
+    from argmap.link import link
     from argmap.rules import RuleSet
 
     claims = synthetic_claims(n)
     rules = RuleSet.load()
     t0, c0 = time.perf_counter(), time.process_time()
-    linkage = link_corpus(claims, rules)
+    linkage = link(claims, rules)
     seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     counts = {kind: 0 for kind in ("restates", "supports", "contrasts")}

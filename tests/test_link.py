@@ -10,7 +10,7 @@ import pytest
 from networkx.readwrite import json_graph
 
 from argmap.graph import build_graph, from_json, positions, to_json
-from argmap.link import link_corpus, signature
+from argmap.link import link, signature
 from argmap.link.crossdoc import topical_links
 from argmap.link.restate import similarity
 from argmap.models import Claim, Document, DocumentOverlap
@@ -57,7 +57,7 @@ def article(doc_id: str, *parts: str | tuple[str, str, str] | tuple[str, str, st
 def relations_of(rules, *docs):
     texts = {claims[0].doc_id: text for text, claims in docs}
     claims = [c for _text, cs in docs for c in cs]
-    linkage = link_corpus(claims, rules, texts=texts)
+    linkage = link(claims, rules, texts=texts)
     return {(r.source, r.target, r.relation): r for r in linkage.relations}, linkage
 
 
@@ -272,7 +272,7 @@ def test_halves_of_one_sentence_with_opposite_stances_contrast(rules):
         )
         for n, a, b, stance in ((1, 0, cut, "loyal"), (2, cut + 6, len(text), "disloyal"))
     ]
-    linkage = link_corpus(claims, rules, texts={"d": text})
+    linkage = link(claims, rules, texts={"d": text})
     (edge,) = linkage.relations
     assert (edge.relation, edge.basis) == ("contrasts", "same-sentence-opposite-stance")
 
@@ -508,3 +508,15 @@ def test_an_elaboration_is_not_evidence(rules):
     )
     found, _ = relations_of(rules, doc)
     assert not found
+
+
+def test_the_siloviki_take_in_the_military_and_the_fsb(rules):
+    doc = article(
+        "d",
+        ("The military is loyal to Putin.", "military", "loyal"),
+        ("But the siloviki may turn against the Kremlin.", "siloviki", "disloyal", "hedged"),
+        ("However, the oligarchs stand by him.", "oligarchs", "loyal"),
+    )
+    found, _ = relations_of(rules, doc)
+    assert found[("d-02", "d-01", "contrasts")].basis == "discourse:but"
+    assert not [k for k in found if "d-03" in k]

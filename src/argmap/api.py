@@ -32,7 +32,7 @@ from argmap.export.files import (
 from argmap.extract import Extractor
 from argmap.graph import build_graph, claim_relations, from_json, positions, to_json
 from argmap.ingest import DEFAULT_MAX_BYTES, is_blank, iter_input_files, read_document
-from argmap.link import link_corpus
+from argmap.link import link
 from argmap.models import Claim, Document, Manifest, Position, Relation
 from argmap.rules import RuleSet
 from argmap.segment import load_pipeline, split_sentences
@@ -256,7 +256,7 @@ def build(
         claims.extend(found)
         if on_document:
             on_document(str(path))
-    linkage = link_corpus(
+    linkage = link(
         claims,
         rules,
         texts={d.doc_id: d.text for d in documents},

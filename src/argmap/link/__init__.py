@@ -46,7 +46,6 @@ __all__ = [
     "Signature",
     "document_overlaps",
     "link",
-    "link_corpus",
     "restatements",
     "signature",
     "syndication_groups",
@@ -79,7 +78,7 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def link_corpus(
+def link(
     claims: Sequence[Claim],
     rules: RuleSet,
     *,
@@ -87,7 +86,7 @@ def link_corpus(
     doc_ids: Sequence[str] | None = None,
     k: int = FANOUT,
 ) -> Linkage:
-    """Link all claims of a corpus.
+    """Link all claims of a corpus: the relations, and which documents overlap.
 
     Args:
         claims: the claims of every document.
@@ -124,10 +123,3 @@ def _link_corpus(
     )
     relations = sorted(restates + within + across, key=lambda r: (r.source, r.target, r.relation))
     return Linkage(relations, overlaps, groups)
-
-
-def link(
-    claims: Sequence[Claim], rules: RuleSet, *, texts: Mapping[str, str] | None = None
-) -> list[Relation]:
-    """All relations between claims, sorted for stable output."""
-    return link_corpus(claims, rules, texts=texts).relations

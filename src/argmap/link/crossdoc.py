@@ -28,7 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from itertools import chain
 
-from argmap.link.text import Signature, polarity
+from argmap.link.text import Signature, polarity, shared_faction
 from argmap.models import Claim, Relation
 
 FANOUT = 2
@@ -87,7 +87,6 @@ def topical_links(
         if not eligible[i]:
             continue
         ci = claims[i]
-        fi = set(ci.factions)
         gi = group_of.get(ci.doc_id, ci.doc_id)
         pol_i = polarity(ci.stance)
         hits = Counter(chain.from_iterable(index[t] for t in probes[i]))
@@ -98,7 +97,9 @@ def topical_links(
                 continue
             scored.add(pair)
             cj = claims[j]
-            if group_of.get(cj.doc_id, cj.doc_id) == gi or not fi & set(cj.factions):
+            if group_of.get(cj.doc_id, cj.doc_id) == gi:
+                continue
+            if shared_faction(ci.factions, cj.factions) is None:
                 continue
             shared = topics[i] & topics[j]
             sim = sum(map(idf2.__getitem__, shared)) / (norms[i] * norms[j])
@@ -129,7 +130,7 @@ def topical_links(
 def _edge(
     a: Claim, b: Claim, sig_a: Signature, sig_b: Signature, kind: str, sim: float
 ) -> Relation:
-    shared = sorted(set(a.factions) & set(b.factions))[0]
+    shared = shared_faction(a.factions, b.factions)
     if kind == "contrasts":
         src, dst = sorted((a, b), key=lambda c: c.id)
         basis = f"same-faction-opposite-stance:{shared}"

@@ -39,7 +39,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from argmap.link.text import Signature, polarity
+from argmap.link.text import Signature, polarity, shared_faction
 from argmap.models import Claim, Relation
 from argmap.rules import Rule, RuleSet
 
@@ -96,7 +96,7 @@ class CueMatcher:
 
 
 def _shares_faction(a: Claim, b: Claim) -> bool:
-    return bool(set(a.factions) & set(b.factions))
+    return shared_faction(a.factions, b.factions) is not None
 
 
 def _opposite(a: Claim, b: Claim) -> bool:

@@ -13,6 +13,7 @@ name): who says a thing is recorded in ``source``, it is not what is said.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -133,6 +134,22 @@ def signature(claim: Claim) -> Signature:
     first = _WORD.search(body)
     specificity = len(_SPECIFIC.findall(body, first.end())) if first else 0
     return Signature(tokens, topic, specificity)
+
+
+FACTION_GROUPS: dict[str, frozenset[str]] = {"siloviki": frozenset({"military", "fsb"})}
+"""Factions that take in others: the siloviki are the security and military men as one group
+(GUIDELINES.md), so a claim about the FSB or the military bears on one about the siloviki."""
+
+
+def shared_faction(a: Sequence[str], b: Sequence[str]) -> str | None:
+    """A faction two claims are both about (the same label, or a group and its member)."""
+    for x in a:
+        for y in b:
+            if x == y or y in FACTION_GROUPS.get(x, ()):
+                return x
+            if x in FACTION_GROUPS.get(y, ()):
+                return y
+    return None
 
 
 def polarity(stance: str) -> int:
