@@ -17,6 +17,19 @@ from argmap.segment import load_pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
+
+# A small article and a paraphrase of part of it, for build, validate and reliability tests.
+ARTICLE = (
+    "Kremlin elites under pressure\n"
+    "\n"
+    "The FSB arrested two oligarchs in Moscow, sources said.\n"
+    "The military is loyal to Putin.\n"
+    "But the siloviki may turn against the Kremlin.\n"
+)
+OTHER = (
+    "The FSB arrested two oligarchs in Moscow on Tuesday.\n"
+    "Analysts said the siloviki may turn against the Kremlin.\n"
+)
 GOLD = ROOT / "data" / "gold"
 SRC = ROOT / "src"
 

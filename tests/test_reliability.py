@@ -22,19 +22,10 @@ from argmap.cli import app
 from argmap.export.files import CLAIMS, DOCUMENTS, GRAPH, MANIFEST, locked
 from argmap.validate import validate
 
+from .conftest import ARTICLE, OTHER
+
 pytestmark = pytest.mark.usefixtures("shared_pipeline")
 
-ARTICLE = (
-    "Kremlin elites under pressure\n"
-    "\n"
-    "The FSB arrested two oligarchs in Moscow, sources said.\n"
-    "The military is loyal to Putin.\n"
-    "But the siloviki may turn against the Kremlin.\n"
-)
-OTHER = (
-    "The FSB arrested two oligarchs in Moscow on Tuesday.\n"
-    "Analysts said the siloviki may turn against the Kremlin.\n"
-)
 OUTPUTS = (CLAIMS, DOCUMENTS, GRAPH, MANIFEST)
 
 

@@ -18,19 +18,7 @@ from argmap.cli import app
 from argmap.export.files import CLAIMS, DOCUMENTS, GRAPH, MANIFEST
 from argmap.validate import Violation, json_line, validate
 
-from .conftest import RAW
-
-ARTICLE = (
-    "Kremlin elites under pressure\n"
-    "\n"
-    "The FSB arrested two oligarchs in Moscow, sources said.\n"
-    "The military is loyal to Putin.\n"
-    "But the siloviki may turn against the Kremlin.\n"
-)
-OTHER = (
-    "The FSB arrested two oligarchs in Moscow on Tuesday.\n"
-    "Analysts said the siloviki may turn against the Kremlin.\n"
-)
+from .conftest import ARTICLE, OTHER, RAW
 
 
 @pytest.fixture(scope="session")
