@@ -54,13 +54,15 @@ def seed_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def shared_pipeline(nlp: Language) -> Iterator[Language]:
     """Make ``argmap.build`` reuse the session's pipeline instead of loading its own."""
-    real = argmap.api.load_pipeline
+    import argmap.process
+
+    real = argmap.process.load_pipeline_cached
 
     def cached(name: str | None = None) -> Language:
         return nlp if name is None else real(name)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(argmap.api, "load_pipeline", cached)
+        patch.setattr(argmap.process, "load_pipeline_cached", cached)
         yield nlp
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec
 
 import networkx as nx
-import spacy
 from pydantic import ValidationError
 
 from argmap import __version__
-from argmap.clean import split_blocks
-from argmap.errors import ArgmapError, InputError, OutputError
+from argmap.cache import CACHE_DIR, DocumentCache
+from argmap.distribute import make_runner, results
+from argmap.errors import ArgmapError, OutputError
 from argmap.export.files import (
     CLAIMS,
     DOCUMENTS,
@@ -29,13 +29,19 @@ from argmap.export.files import (
     resolve_outputs,
     write_outputs,
 )
-from argmap.extract import Extractor
 from argmap.graph import build_graph, claim_relations, from_json, positions, to_json
-from argmap.ingest import DEFAULT_MAX_BYTES, is_blank, iter_input_files, read_document
+from argmap.ingest import DEFAULT_MAX_BYTES, doc_id_for, is_blank, iter_input_files
 from argmap.link import link
 from argmap.models import Claim, Document, Manifest, Position, Relation
+from argmap.process import (
+    BuildSettings,
+    DocumentProcessor,
+    cache_key,
+    model_label,
+    model_meta,
+    relabel,
+)
 from argmap.rules import RuleSet
-from argmap.segment import load_pipeline, split_sentences
 from argmap.validate import dotted, graph_problems, json_line
 
 if TYPE_CHECKING:
@@ -179,6 +185,8 @@ def _writes_to_out(func: Callable[P, ArgumentMap]) -> Callable[P, ArgumentMap]:
             return func(*args, **kwargs)
         kwargs["out"] = None
         folder = Path(str(out))
+        if kwargs.get("cache", True) is True:
+            kwargs["cache"] = folder / CACHE_DIR
         with locked(folder):
             amap = func(*args, **kwargs)
             write(amap, folder)
@@ -197,6 +205,9 @@ def build(
     encoding: str = "utf-8",
     max_bytes: int = DEFAULT_MAX_BYTES,
     on_document: Callable[[str], None] | None = None,
+    jobs: int = 1,
+    scheduler: Any = None,
+    cache: PathLike | bool = True,
 ) -> ArgumentMap:
     """Build the argument map of a set of articles.
 
@@ -210,6 +221,11 @@ def build(
         encoding: the text encoding of the inputs.
         max_bytes: inputs larger than this are refused.
         on_document: called with each input's name as it is done (progress).
+        jobs: worker processes (each loads the pipeline once); 1 works in this process.
+        scheduler: a Dask scheduler address (or ``distributed.Client``) to shard the
+            documents over; the outputs are the same as a local build's.
+        cache: the per-document cache folder; True for ``out/.argmap/cache`` (no cache
+            when ``out`` is None), False for none.
 
     Returns:
         The map. Inputs that could not be read are listed in ``errors``, inputs
@@ -220,56 +236,68 @@ def build(
         ModelError: the spaCy pipeline cannot be loaded.
         InputError: an input path does not exist.
         OutputError: another build is writing into ``out``.
+        SchedulerError: the Dask scheduler cannot be used.
     """
     if isinstance(paths, (str, Path)):
         paths = [paths]
+    settings = BuildSettings(
+        taxonomy=None if taxonomy is None else str(taxonomy),
+        model=model,
+        encoding=encoding,
+        max_bytes=max_bytes,
+    )
     rules = RuleSet.load(taxonomy)
-    nlp = load_pipeline(model)
-    extractor = Extractor(nlp, rules)
+    meta = model_meta(model)
+    files = list(iter_input_files(Path(p) for p in paths))
+    store = _cache(cache, cache_key(settings, rules, meta))
+    processor = DocumentProcessor(settings, rules)
     documents: list[Document] = []
     claims: list[Claim] = []
     errors: dict[str, str] = {}
     warnings: dict[str, str] = {}
-    files = list(iter_input_files(Path(p) for p in paths))
+    # The linker reads the text between claims; texts are kept until it has run.
+    texts: dict[str, str] = {}
     seen_ids: dict[str, int] = {}
-    for path in files:
-        try:
-            doc = read_document(path, encoding=encoding, max_bytes=max_bytes)
-        except InputError as exc:
-            errors[str(path)] = str(exc)
+    runner = make_runner(processor, jobs=jobs, scheduler=scheduler)
+    finished = False
+    try:
+        for path, result in results(files, runner, settings=settings, cache=store):
+            if result.document is None:
+                errors[str(path)] = result.error or f"{path}: cannot read"
+            else:
+                doc_id = doc_id_for(path)
+                if doc_id in seen_ids:
+                    seen_ids[doc_id] += 1
+                    doc_id = f"{doc_id}~{seen_ids[doc_id]}"
+                else:
+                    seen_ids[doc_id] = 0
+                if is_blank(result.text):
+                    warnings[str(path)] = f"{path}: empty file; built as a document with no claims"
+                texts[doc_id] = result.text
+                result = relabel(result, doc_id, str(path))
+                assert result.document is not None
+                documents.append(result.document)
+                claims.extend(result.claims)
             if on_document:
                 on_document(str(path))
-            continue
-        if doc.doc_id in seen_ids:
-            seen_ids[doc.doc_id] += 1
-            doc = doc.model_copy(update={"doc_id": f"{doc.doc_id}~{seen_ids[doc.doc_id]}"})
-        else:
-            seen_ids[doc.doc_id] = 0
-        if is_blank(doc.text):
-            warnings[str(path)] = f"{path}: empty file; built as a document with no claims"
-        blocks = split_blocks(doc.text, rules)
-        sentences = split_sentences(blocks, nlp)
-        found = extractor.extract(doc.doc_id, doc.text, blocks, sentences)
-        documents.append(
-            doc.model_copy(update={"n_sentences": len(sentences), "n_claims": len(found)})
-        )
-        claims.extend(found)
-        if on_document:
-            on_document(str(path))
+        finished = True
+    finally:
+        runner.close(cancel=not finished)
     linkage = link(
         claims,
         rules,
-        texts={d.doc_id: d.text for d in documents},
+        texts=texts,
         doc_ids=[d.doc_id for d in documents],
     )
     relations = linkage.relations
+    del texts
     documents = [
         d.model_copy(update={"overlaps": linkage.overlaps.get(d.doc_id, [])}) for d in documents
     ]
     manifest = Manifest(
         argmap_version=__version__,
-        model=nlp.meta.get("lang", "en") + "_" + nlp.meta.get("name", "unknown"),
-        model_version=nlp.meta.get("version", "unknown"),
+        model=model_label(meta)[0],
+        model_version=model_label(meta)[1],
         taxonomy_sha256=rules.sha256,
         counts={
             "documents": len(documents),
@@ -284,6 +312,13 @@ def build(
     )
     amap = ArgumentMap(documents, claims, relations, manifest, errors, warnings)
     return amap
+
+
+def _cache(cache: PathLike | bool, key: str) -> DocumentCache | None:
+    """The document cache: a folder, or none (True means none without an output folder)."""
+    if isinstance(cache, bool):
+        return None
+    return DocumentCache(Path(cache), key)
 
 
 def write(amap: ArgumentMap, out: PathLike) -> None:
@@ -382,6 +417,8 @@ def load(directory: PathLike = "data/claims") -> ArgumentMap:
 
 def available_models() -> Iterable[str]:
     """Installed spaCy pipeline packages (for error messages)."""
+    import spacy
+
     return sorted(spacy.util.get_installed_models())
 
 

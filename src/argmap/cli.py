@@ -20,7 +20,15 @@ from typing import Annotated, NoReturn
 import typer
 
 from argmap import api
-from argmap.errors import ArgmapError, GoldError, InputError, ModelError, OutputError, RuleFileError
+from argmap.errors import (
+    ArgmapError,
+    GoldError,
+    InputError,
+    ModelError,
+    OutputError,
+    RuleFileError,
+    SchedulerError,
+)
 
 app = typer.Typer(
     name="argmap",
@@ -33,7 +41,7 @@ app = typer.Typer(
 )
 
 DEFAULT_OUT = Path("data/claims")
-USAGE_ERRORS = (RuleFileError, ModelError, GoldError, OutputError)
+USAGE_ERRORS = (RuleFileError, ModelError, GoldError, OutputError, SchedulerError)
 
 
 # Control characters (a file name may hold a newline or a terminal escape) and
@@ -70,6 +78,22 @@ def build(
     * 1024
     * 1024,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress or summary.")] = False,
+    jobs: Annotated[
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, help="Worker processes (each loads the pipeline once)."
+        ),
+    ] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(help="Dask scheduler address (tcp://host:8786) to shard the build over."),
+    ] = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option(
+            "--no-cache", help="Process every document again (cache in OUT/.argmap/cache)."
+        ),
+    ] = False,
 ) -> None:
     """Build the argument map of a folder of articles.
 
@@ -86,6 +110,9 @@ def build(
                 encoding=encoding,
                 max_bytes=max_bytes,
                 on_document=on_document,
+                jobs=jobs,
+                scheduler=scheduler,
+                cache=not no_cache,
             )
     except USAGE_ERRORS as exc:
         fail(str(exc), 2)

@@ -29,3 +29,7 @@ class GoldError(ArgmapError):
 
 class QueryError(ArgmapError):
     """A query is malformed: a bad regex, an unknown claim id or an unknown format."""
+
+
+class SchedulerError(ArgmapError):
+    """A Dask scheduler was asked for but Dask is missing or the scheduler cannot be reached."""

@@ -184,6 +184,15 @@ def read_document(
     Raises:
         InputError: the file is missing, too large, binary or not decodable.
     """
+    return document_from_bytes(path, read_bytes(path, max_bytes=max_bytes), encoding=encoding)
+
+
+def read_bytes(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of an input file.
+
+    Raises:
+        InputError: the file is missing or too large.
+    """
     try:
         size = path.stat().st_size
         with open(path, "rb") as handle:
@@ -196,6 +205,15 @@ def read_document(
         raise InputError(
             f"{path}: {size} bytes is over the limit of {max_bytes} (raise it with --max-bytes)"
         )
+    return data
+
+
+def document_from_bytes(path: Path, data: bytes, *, encoding: str = "utf-8") -> Document:
+    """The document of an input file whose bytes have been read already.
+
+    Raises:
+        InputError: the bytes are binary or not decodable.
+    """
     text = decode(data, encoding=encoding, name=str(path))
     return Document(
         doc_id=doc_id_for(path),

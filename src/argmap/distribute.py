@@ -1,0 +1,218 @@
+"""Run :func:`argmap.process.process_document` over a corpus: here, on a process pool, or on Dask.
+
+The build driver reads each input's bytes (for the cache key), answers what
+it can from the cache, and hands the rest to a runner in windows of a few
+dozen documents. Every runner returns a window's results in input order, so
+the outputs do not depend on which runner made them. At most a few windows are
+in flight at once: memory holds the texts of those windows only, never the
+corpus.
+
+- :class:`SerialRunner` processes in the driver's own process.
+- :class:`PoolRunner` (``--jobs N``) uses N worker processes; each loads the
+  spaCy pipeline once.
+- :class:`DaskRunner` (``--scheduler ADDRESS``) sends shards of a window to a
+  Dask distributed cluster; each worker loads the pipeline once per thread.
+  The workers get the file bytes with the shard, so they need argmap and the
+  spaCy model installed, but not the inputs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any, Protocol
+
+from argmap.cache import DocumentCache
+from argmap.errors import InputError, SchedulerError
+from argmap.ingest import decode
+from argmap.process import (
+    BuildSettings,
+    DocumentProcessor,
+    DocumentResult,
+    Source,
+    init_worker,
+    process_document,
+    read_source,
+    work,
+    work_shard,
+)
+
+#: Documents read ahead and handed to a runner at once, per worker.
+WINDOW_PER_WORKER = 16
+#: Documents in one Dask task.
+SHARD = 4
+#: Seconds to wait for a Dask scheduler to answer.
+CONNECT_TIMEOUT = 30
+
+
+class Pending(Protocol):
+    def get(self) -> list[DocumentResult]: ...
+
+
+class Runner(Protocol):
+    """Processes windows of documents; results come back in input order."""
+
+    workers: int
+
+    def submit(self, sources: list[Source]) -> Pending: ...
+
+    def close(self, *, cancel: bool = False) -> None:
+        """Release the workers; ``cancel`` drops work still queued (after an error)."""
+
+
+class _Later:
+    def __init__(self, compute: Callable[[], list[DocumentResult]]) -> None:
+        self.compute = compute
+
+    def get(self) -> list[DocumentResult]:
+        return self.compute()
+
+
+class SerialRunner:
+    """Process in this process (the spaCy pipeline is loaded on the first cache miss)."""
+
+    workers = 1
+
+    def __init__(self, processor: DocumentProcessor) -> None:
+        self.processor = processor
+
+    def submit(self, sources: list[Source]) -> Pending:
+        return _Later(
+            lambda: [process_document(s.path, self.processor, data=s.data) for s in sources]
+        )
+
+    def close(self, *, cancel: bool = False) -> None:
+        pass
+
+
+class PoolRunner:
+    """A pool of worker processes, each with its own pipeline, started on first use."""
+
+    def __init__(self, settings: BuildSettings, jobs: int) -> None:
+        self.settings = settings
+        self.workers = jobs
+        self._pool: Any = None
+
+    def submit(self, sources: list[Source]) -> Pending:
+        if self._pool is None:
+            methods = multiprocessing.get_all_start_methods()
+            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+            self._pool = context.Pool(
+                self.workers, initializer=init_worker, initargs=(self.settings,)
+            )
+        return self._pool.map_async(work, sources, chunksize=1)
+
+    def close(self, *, cancel: bool = False) -> None:
+        if self._pool is not None:
+            if cancel:
+                self._pool.terminate()
+            else:
+                self._pool.close()
+            self._pool.join()
+            self._pool = None
+
+
+class DaskRunner:
+    """Shards on a Dask distributed cluster.
+
+    Args:
+        settings: the build settings (sent with every shard).
+        scheduler: the scheduler's address (``tcp://host:8786``) or a ``distributed.Client``.
+
+    Raises:
+        SchedulerError: Dask is not installed or the scheduler cannot be reached.
+    """
+
+    def __init__(self, settings: BuildSettings, scheduler: Any) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise SchedulerError("--scheduler needs Dask: pip install 'argmap[dask]'") from None
+        self.settings = settings
+        self._own = not isinstance(scheduler, Client)
+        try:
+            self.client = Client(scheduler, timeout=CONNECT_TIMEOUT) if self._own else scheduler
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        self.workers = max(1, sum(self.client.nthreads().values()))
+
+    def submit(self, sources: list[Source]) -> Pending:
+        shards = [sources[i : i + SHARD] for i in range(0, len(sources), SHARD)]
+        futures = [
+            self.client.submit(work_shard, self.settings, shard, pure=False) for shard in shards
+        ]
+        return _Later(lambda: [r for shard in self.client.gather(futures) for r in shard])
+
+    def close(self, *, cancel: bool = False) -> None:
+        if self._own:
+            self.client.close()
+
+
+def make_runner(processor: DocumentProcessor, *, jobs: int = 1, scheduler: Any = None) -> Runner:
+    """The runner for these options: Dask if a scheduler is named, a pool if ``jobs > 1``."""
+    if scheduler is not None:
+        return DaskRunner(processor.settings, scheduler)
+    if jobs > 1:
+        return PoolRunner(processor.settings, jobs)
+    return SerialRunner(processor)
+
+
+def _windows(items: Iterable[Path], size: int) -> Iterator[list[Path]]:
+    it = iter(items)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def results(
+    files: Iterable[Path],
+    runner: Runner,
+    *,
+    settings: BuildSettings,
+    cache: DocumentCache | None = None,
+) -> Iterator[tuple[Path, DocumentResult]]:
+    """Each input's result, in input order, from the cache or from the runner.
+
+    New results are added to the cache as they come.
+    """
+    pending: deque[tuple[list[tuple[Path, DocumentResult | None, Source | None]], Pending | None]]
+    pending = deque()
+    size = WINDOW_PER_WORKER * runner.workers
+    depth = 1 if isinstance(runner, SerialRunner) else 2
+    for window in _windows(files, size):
+        entries: list[tuple[Path, DocumentResult | None, Source | None]] = []
+        todo: list[Source] = []
+        for path in window:
+            try:
+                source = read_source(path, max_bytes=settings.max_bytes)
+            except InputError as exc:
+                entries.append((path, DocumentResult(str(path), error=str(exc)), None))
+                continue
+            hit = cache.get(source.sha256) if cache is not None else None
+            if hit is not None:
+                hit.text = decode(source.data, encoding=settings.encoding, name=str(path))
+                entries.append((path, hit, None))
+            else:
+                entries.append((path, None, source))
+                todo.append(source)
+        pending.append((entries, runner.submit(todo) if todo else None))
+        while len(pending) >= depth:
+            yield from _finish(*pending.popleft(), cache)
+    while pending:
+        yield from _finish(*pending.popleft(), cache)
+
+
+def _finish(
+    entries: list[tuple[Path, DocumentResult | None, Source | None]],
+    handle: Pending | None,
+    cache: DocumentCache | None,
+) -> Iterator[tuple[Path, DocumentResult]]:
+    done = iter(handle.get() if handle is not None else [])
+    for path, result, source in entries:
+        if result is None:
+            result = next(done)
+            if cache is not None and source is not None:
+                cache.put(source.sha256, result)
+        yield path, result

@@ -1,0 +1,246 @@
+"""Process: one article file -> its :class:`~argmap.models.Document` and claims.
+
+:func:`process_document` is the unit of work of a build. The serial loop, the
+process pool (``--jobs``) and Dask workers (``--scheduler``) all call it, each
+with a :class:`DocumentProcessor` that loads the rules and the spaCy pipeline
+once per process (or thread) and keeps them for every document it is given.
+Results are plain pydantic records, so they cross process and machine
+boundaries by pickling and go into the cache as JSON.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from argmap import __version__
+from argmap.errors import InputError
+from argmap.ingest import DEFAULT_MAX_BYTES, document_from_bytes, read_bytes
+from argmap.models import Claim, Document
+from argmap.rules import RuleSet
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from argmap.extract import Extractor
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """What a build is made with, besides its inputs (picklable: it travels to workers)."""
+
+    taxonomy: str | None = None
+    model: str | None = None
+    encoding: str = "utf-8"
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+
+@dataclass
+class DocumentResult:
+    """What processing one input gave: a document and its claims, or an error message.
+
+    ``document`` never holds the article text (documents are kept for the whole
+    build); ``text`` has it, for the driver, and is not cached.
+    """
+
+    path: str
+    document: Document | None = None
+    claims: list[Claim] = field(default_factory=list)
+    error: str | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    """An input file as read by the build driver: its path, bytes and their sha256."""
+
+    path: Path
+    data: bytes
+    sha256: str
+
+
+def read_source(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+    """Read an input file's bytes (for the cache key and for the workers).
+
+    Raises:
+        InputError: the file cannot be read or is too large.
+    """
+    data = read_bytes(path, max_bytes=max_bytes)
+    return Source(path, data, hashlib.sha256(data).hexdigest())
+
+
+def model_meta(name: str | None = None) -> dict[str, Any]:
+    """The ``meta.json`` of a spaCy pipeline, read without loading the pipeline.
+
+    Raises:
+        ModelError: the pipeline is not installed.
+    """
+    from argmap.segment import resolve_model
+
+    model = resolve_model(name)
+    if model.startswith(("/", ".")):
+        meta_path = Path(model) / "meta.json"
+    else:
+        spec = importlib.util.find_spec(model)
+        locations = list(spec.submodule_search_locations or []) if spec else []
+        meta_path = Path(locations[0]) / "meta.json" if locations else Path("/nonexistent")
+    try:
+        meta: dict[str, Any] = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        # A pipeline without a readable meta.json: ask spaCy itself.
+        meta = dict(load_pipeline_cached(name).meta)
+    return meta
+
+
+def model_label(meta: dict[str, Any]) -> tuple[str, str]:
+    """The model name and version as the manifest writes them."""
+    name = meta.get("lang", "en") + "_" + meta.get("name", "unknown")
+    return name, meta.get("version", "unknown")
+
+
+def load_pipeline_cached(name: str | None) -> Language:
+    """The pipeline for ``name``, loaded once per thread."""
+    from argmap.segment import load_pipeline
+
+    cache = _local.__dict__.setdefault("pipelines", {})
+    if name not in cache:
+        cache[name] = load_pipeline(name)
+    return cache[name]
+
+
+_local = threading.local()
+
+
+class DocumentProcessor:
+    """Rules and (on first use) the spaCy pipeline, kept for every document processed.
+
+    Args:
+        settings: the build settings.
+        rules: the rules in force, when already loaded (else they are loaded here).
+    """
+
+    def __init__(self, settings: BuildSettings, rules: RuleSet | None = None) -> None:
+        self.settings = settings
+        self.rules = rules if rules is not None else RuleSet.load(settings.taxonomy)
+        self._extractor: Extractor | None = None
+
+    @property
+    def extractor(self) -> Extractor:
+        """The extractor; the spaCy pipeline is loaded the first time it is needed."""
+        if self._extractor is None:
+            from argmap.extract import Extractor
+
+            self._extractor = Extractor(load_pipeline_cached(self.settings.model), self.rules)
+        return self._extractor
+
+    def __call__(self, path: Path, data: bytes | None = None) -> DocumentResult:
+        return process_document(path, self, data=data)
+
+
+def process_document(
+    path: Path, processor: DocumentProcessor, *, data: bytes | None = None
+) -> DocumentResult:
+    """Read one article and extract its claims.
+
+    Args:
+        path: the input file (its name gives the ``doc_id``).
+        processor: rules, pipeline and settings.
+        data: the file's bytes when the caller has read them already.
+
+    Returns:
+        The document (without its text) and its claims in text order, or the
+        error that kept the file from being read.
+    """
+    from argmap.clean import split_blocks
+    from argmap.segment import split_sentences
+
+    settings = processor.settings
+    try:
+        if data is None:
+            data = read_source(path, max_bytes=settings.max_bytes).data
+        doc = document_from_bytes(path, data, encoding=settings.encoding)
+    except InputError as exc:
+        return DocumentResult(str(path), error=str(exc))
+    extractor = processor.extractor
+    blocks = split_blocks(doc.text, processor.rules)
+    sentences = split_sentences(blocks, extractor.nlp)
+    claims = extractor.extract(doc.doc_id, doc.text, blocks, sentences)
+    document = doc.model_copy(
+        update={"text": "", "n_sentences": len(sentences), "n_claims": len(claims)}
+    )
+    return DocumentResult(str(path), document, claims, text=doc.text)
+
+
+def relabel(result: DocumentResult, doc_id: str, path: str) -> DocumentResult:
+    """The same result for a document known under another id or path.
+
+    A claim id is ``doc_id:start-end``, so a renamed document (two inputs with
+    one name, or a cached result found under another name) renames its claims.
+    """
+    doc = result.document
+    if doc is None or (doc.doc_id == doc_id and doc.path == path):
+        return DocumentResult(path, doc, result.claims, result.error, result.text)
+    old = doc.doc_id
+    claims = [
+        c.model_copy(update={"doc_id": doc_id, "id": doc_id + c.id[len(old) :]})
+        if c.doc_id == old
+        else c
+        for c in result.claims
+    ]
+    document = doc.model_copy(update={"doc_id": doc_id, "path": path})
+    return DocumentResult(path, document, claims, text=result.text)
+
+
+# -- workers ---------------------------------------------------------------------------
+
+_worker: DocumentProcessor | None = None
+
+
+def init_worker(settings: BuildSettings) -> None:
+    """Pool initializer: one processor (rules; pipeline on first use) per worker process."""
+    global _worker
+    _worker = DocumentProcessor(settings)
+
+
+def work(source: Source) -> DocumentResult:
+    """Process one document in a pool worker."""
+    assert _worker is not None, "init_worker was not called"
+    return process_document(source.path, _worker, data=source.data)
+
+
+def work_shard(settings: BuildSettings, shard: list[Source]) -> list[DocumentResult]:
+    """Process a shard of documents on a Dask worker, with one processor per worker thread."""
+    processors = _local.__dict__.setdefault("processors", {})
+    if settings not in processors:
+        processors[settings] = DocumentProcessor(settings)
+    processor = processors[settings]
+    return [process_document(s.path, processor, data=s.data) for s in shard]
+
+
+def cache_key(settings: BuildSettings, rules: RuleSet, meta: dict[str, Any]) -> str:
+    """What a document's result depends on besides its bytes, as one hash."""
+    name, version = model_label(meta)
+    parts = {
+        "argmap": __version__,
+        "model": name,
+        "model_version": version,
+        "taxonomy": rules.sha256,
+        "encoding": settings.encoding,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+__all__ = [
+    "BuildSettings",
+    "DocumentProcessor",
+    "DocumentResult",
+    "Source",
+    "process_document",
+    "read_source",
+    "relabel",
+]
