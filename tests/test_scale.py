@@ -1,0 +1,203 @@
+"""Speed-ups change nothing: the cache (hits and invalidation), --jobs and Dask give the same files.
+
+Behaviour only; timings belong to ``make bench``.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import argmap
+import argmap.api
+import argmap.process
+from argmap.cache import CACHE_DIR
+from argmap.export.files import OUTPUT_FILES
+from argmap.extract import Extractor
+
+from .conftest import RAW
+
+
+@pytest.fixture()
+def corpus(tmp_path: Path) -> Path:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    for path in sorted(RAW.glob("*.txt"))[:3]:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture()
+def extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The doc ids the extractor is run on (in this process)."""
+    calls: list[str] = []
+    original = Extractor.extract
+
+    def counted(self: Extractor, doc_id: str, *args: object, **kwargs: object) -> object:
+        calls.append(doc_id)
+        return original(self, doc_id, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Extractor, "extract", counted)
+    return calls
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+
+
+@pytest.fixture()
+def reference(corpus: Path, tmp_path: Path) -> dict[str, bytes]:
+    """The outputs of a plain build: one process, no cache."""
+    out = tmp_path / "reference"
+    argmap.build(corpus, out=out, cache=False)
+    assert not (out / CACHE_DIR).exists()
+    return outputs(out)
+
+
+def test_second_build_takes_every_document_from_the_cache(corpus, tmp_path, reference, extractions):
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    assert len(extractions) == 3
+    assert (out / CACHE_DIR).is_dir()
+    assert outputs(out) == reference
+    argmap.build(corpus, out=out)
+    assert len(extractions) == 3, "an unchanged document was processed again"
+    assert outputs(out) == reference
+
+
+def test_the_cache_lives_in_the_output_folder_not_the_inputs(corpus, tmp_path):
+    before = sorted(p.name for p in corpus.rglob("*"))
+    argmap.build(corpus, out=tmp_path / "out")
+    assert sorted(p.name for p in corpus.rglob("*")) == before
+
+
+def test_a_changed_file_is_processed_again_and_only_it(corpus, tmp_path, extractions):
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    changed = sorted(corpus.glob("*.txt"))[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nThe oligarchs stayed silent.\n")
+    extractions.clear()
+    amap = argmap.build(corpus, out=out)
+    assert extractions == [changed.stem]
+    assert any(c.text == "The oligarchs stayed silent." for c in amap.claim_list)
+
+
+def test_a_changed_taxonomy_invalidates_the_cache(corpus, tmp_path, extractions):
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    taxonomy = tmp_path / "extra.jsonl"
+    taxonomy.write_text(
+        '{"id": "elites.test", "type": "faction", "label": "elites", "terms": ["courtiers"]}\n'
+    )
+    extractions.clear()
+    argmap.build(corpus, out=out, taxonomy=taxonomy)
+    assert len(extractions) == 3
+
+
+def test_a_changed_argmap_version_invalidates_the_cache(corpus, tmp_path, extractions, monkeypatch):
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    monkeypatch.setattr(argmap.process, "__version__", "999.0")
+    extractions.clear()
+    argmap.build(corpus, out=out)
+    assert len(extractions) == 3
+
+
+def test_a_changed_model_version_invalidates_the_cache(corpus, tmp_path, extractions, monkeypatch):
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    real = argmap.process.model_meta
+
+    def newer(name: str | None = None) -> dict[str, object]:
+        return {**real(name), "version": "99.0.0"}
+
+    monkeypatch.setattr("argmap.api.model_meta", newer)
+    extractions.clear()
+    argmap.build(corpus, out=out)
+    assert len(extractions) == 3
+
+
+def test_a_cached_document_under_another_name_gets_its_own_ids(corpus, tmp_path, reference):
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    first = sorted(corpus.glob("*.txt"))[0]
+    renamed = first.with_name("renamed.txt")
+    first.rename(renamed)
+    amap = argmap.build(corpus, out=out)
+    fresh = argmap.build(corpus, out=tmp_path / "fresh", cache=False)
+    assert {c.doc_id for c in amap.claim_list} == {c.doc_id for c in fresh.claim_list}
+    assert outputs(out) == outputs(tmp_path / "fresh")
+
+
+def test_a_damaged_cache_entry_is_a_miss(corpus, tmp_path, reference, extractions):
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    for entry in (out / CACHE_DIR).rglob("*.json"):
+        entry.write_text("{not json")
+    extractions.clear()
+    argmap.build(corpus, out=out)
+    assert len(extractions) == 3
+    assert outputs(out) == reference
+
+
+def test_two_jobs_write_the_same_files(corpus, tmp_path, reference):
+    out = tmp_path / "jobs"
+    argmap.build(corpus, out=out, jobs=2, cache=False)
+    assert outputs(out) == reference
+
+
+def test_cli_jobs_and_no_cache(corpus, tmp_path, reference):
+    from typer.testing import CliRunner
+
+    from argmap.cli import app
+
+    out = tmp_path / "cli"
+    result = CliRunner().invoke(
+        app, ["build", str(corpus), "--out", str(out), "--jobs", "2", "--no-cache", "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    assert outputs(out) == reference
+    assert not (out / CACHE_DIR).exists()
+
+
+def test_unreadable_inputs_are_reported_the_same_with_jobs(corpus, tmp_path):
+    (corpus / "binary.txt").write_bytes(b"\x00\x01 not text")
+    serial = argmap.build(corpus, out=tmp_path / "a", cache=False)
+    pooled = argmap.build(corpus, out=tmp_path / "b", jobs=2)
+    assert list(serial.errors) == list(pooled.errors) == [str(corpus / "binary.txt")]
+    assert outputs(tmp_path / "a") == outputs(tmp_path / "b")
+
+
+def test_dask_writes_the_same_files(corpus, tmp_path, reference):
+    distributed = pytest.importorskip(
+        "distributed", reason="Dask is not installed (pip install 'argmap[dask]')"
+    )
+    with (
+        distributed.LocalCluster(
+            n_workers=2,
+            threads_per_worker=1,
+            processes=False,
+            dashboard_address=None,
+            host="127.0.0.1",
+            protocol="tcp",
+        ) as cluster,
+    ):
+        out = tmp_path / "dask"
+        argmap.build(corpus, out=out, scheduler=cluster.scheduler_address, cache=False)
+        assert outputs(out) == reference
+
+
+def test_an_unreachable_scheduler_is_a_usage_error(corpus, tmp_path, monkeypatch):
+    pytest.importorskip("distributed", reason="Dask is not installed (pip install 'argmap[dask]')")
+    monkeypatch.setattr("argmap.distribute.CONNECT_TIMEOUT", 1)
+    from typer.testing import CliRunner
+
+    from argmap.cli import app
+
+    result = CliRunner().invoke(
+        app,
+        ["build", str(corpus), "--out", str(tmp_path / "x"), "--scheduler", "tcp://127.0.0.1:9"],
+    )
+    assert result.exit_code == 2
