@@ -1,0 +1,260 @@
+"""``make bench``: argmap's speed, scale and memory, as ratios measured in one run.
+
+Every figure is a whole process (interpreter start and model loading
+included), timed from outside, on the same benchmark corpus (see
+``bench/corpus.py``: perturbed copies of data/raw, about 300,000 words):
+
+- (a) plain spaCy: ``nlp.pipe`` over the same texts with the same pipeline
+  package, all its components, in one process, with the batch size that was
+  fastest on a sample;
+- (b) ``argmap build``, one process, cold (empty cache);
+- (c) ``argmap build --jobs 2``, cold;
+- (d) ``argmap build`` again on the unchanged corpus (warm cache).
+
+Then peak RSS of ``argmap build`` on 1,000 and 10,000 short articles, and a
+check that ``argmap eval`` on the seeds gives identical figures, and the build
+identical files, with and without every speed-up (cache cold and warm,
+``--jobs 2``, a Dask cluster of 2 workers on loopback).
+
+Usage: ``python bench/run.py [--words N] [--skip-memory] [--out bench/out]``.
+Timings on a shared machine are noisy: read the ratios, which are taken in
+the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "src"))
+
+from corpus import make_corpus  # noqa: E402
+
+PYTHON = sys.executable
+ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+OUTPUT_FILES = ("claims.jsonl", "documents.jsonl", "graph.json", "manifest.json")
+BATCH_SIZES = (8, 32, 128)
+
+PLAIN_SPACY = r"""
+import sys, time
+from pathlib import Path
+import spacy
+from argmap.segment import resolve_model
+nlp = spacy.load(resolve_model(None))  # every component of the package
+files = sorted(p for p in Path(sys.argv[1]).rglob("*") if p.suffix in (".txt", ".md"))
+limit = int(sys.argv[3]) if len(sys.argv) > 3 else len(files)
+texts = (open(p, encoding="utf-8").read() for p in files[:limit])
+tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=int(sys.argv[2])))
+print(tokens, ",".join(nlp.pipe_names))
+"""
+
+
+class Run:
+    """One timed subprocess: wall seconds, peak RSS of its process tree, output."""
+
+    def __init__(self, args: list[str], *, cwd: Path = ROOT) -> None:
+        self.args = args
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            args, cwd=cwd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
+        self.peak_rss = 0
+        sampler = threading.Thread(target=self._sample, args=(proc.pid,), daemon=True)
+        sampler.start()
+        self.stdout, self.stderr = proc.communicate()
+        self.seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU of the process and of every worker it waited for: what a quiet machine would need.
+        self.cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        self.returncode = proc.returncode
+        sampler.join(timeout=1)
+        if self.returncode != 0:
+            raise SystemExit(f"bench: {' '.join(args)} failed:\n{self.stderr[-2000:]}")
+
+    def _sample(self, pid: int) -> None:
+        try:
+            import psutil
+        except ImportError:
+            return
+        try:
+            root = psutil.Process(pid)
+            while root.is_running() and root.status() != psutil.STATUS_ZOMBIE:
+                procs = [root, *root.children(recursive=True)]
+                rss = 0
+                for p in procs:
+                    try:
+                        rss += p.memory_info().rss
+                    except psutil.Error:
+                        pass
+                self.peak_rss = max(self.peak_rss, rss)
+                time.sleep(0.05)
+        except psutil.Error:
+            return
+
+
+def argmap_cmd(*args: str) -> list[str]:
+    return [PYTHON, "-m", "argmap", *args]
+
+
+def words_in(folder: Path) -> int:
+    return sum(len(p.read_text(encoding="utf-8").split()) for p in folder.glob("*.txt"))
+
+
+def same_files(a: Path, b: Path) -> bool:
+    return all((a / n).read_bytes() == (b / n).read_bytes() for n in OUTPUT_FILES)
+
+
+def tune_batch_size(corpus: Path, sample: int) -> tuple[int, dict[int, float]]:
+    times = {}
+    for size in BATCH_SIZES:
+        run = Run([PYTHON, "-c", PLAIN_SPACY, str(corpus), str(size), str(sample)])
+        times[size] = run.seconds
+    return min(times, key=times.__getitem__), times
+
+
+def eval_checks(work: Path) -> list[tuple[str, bool, bool]]:
+    """Build the seeds with and without each speed-up; compare eval figures and files."""
+    raw = ROOT / "data" / "raw"
+    gold = ["--gold", str(ROOT / "data/gold/seeds.claims.jsonl"), "--relations", str(ROOT / "data/gold/seeds.relations.jsonl"), "--raw", str(raw), "--json"]
+
+    def scores(out: Path) -> str:
+        return Run(argmap_cmd("eval", *gold, "--out", str(out))).stdout
+
+    plain = work / "eval-plain"
+    Run(argmap_cmd("build", str(raw), "--out", str(plain), "--no-cache", "-q"))
+    reference = scores(plain)
+    checks = []
+    variants: list[tuple[str, list[str], Path]] = [
+        ("cache, cold", [], work / "eval-cache"),
+        ("cache, warm", [], work / "eval-cache"),
+        ("--jobs 2", ["--jobs", "2", "--no-cache"], work / "eval-jobs"),
+    ]
+    cluster = None
+    try:
+        from distributed import LocalCluster
+
+        cluster = LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        )
+        variants.append(("Dask, 2 workers", ["--scheduler", cluster.scheduler_address, "--no-cache"], work / "eval-dask"))
+    except ImportError:
+        print("bench: Dask is not installed; the Dask check is skipped (pip install 'argmap[dask]')")
+    try:
+        for name, extra, out in variants:
+            Run(argmap_cmd("build", str(raw), "--out", str(out), "-q", *extra))
+            checks.append((name, scores(out) == reference, same_files(out, plain)))
+    finally:
+        if cluster is not None:
+            cluster.close()
+    return checks
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--words", type=int, default=300_000)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
+    parser.add_argument("--skip-memory", action="store_true")
+    opts = parser.parse_args()
+    work: Path = opts.out
+    if work.exists():
+        shutil.rmtree(work)
+    work.mkdir(parents=True)
+    corpus = work / "corpus"
+    n_docs, _ = make_corpus(corpus, raw=ROOT / "data" / "raw", words=opts.words)
+    words = words_in(corpus)
+    print(f"corpus: {n_docs} documents, {words} words in {corpus}", flush=True)
+
+    size, tuning = tune_batch_size(corpus, max(20, n_docs // 8))
+    print("batch size tuning (seconds on a sample): " + ", ".join(f"{k}: {v:.1f}" for k, v in tuning.items()), flush=True)
+    a = Run([PYTHON, "-c", PLAIN_SPACY, str(corpus), str(size)])
+    print(f"(a) plain spaCy: {a.seconds:.1f} s ({a.stdout.split()[1]})", flush=True)
+    b = Run(argmap_cmd("build", str(corpus), "--out", str(work / "b"), "-q"))
+    print(f"(b) argmap build: {b.seconds:.1f} s", flush=True)
+    c = Run(argmap_cmd("build", str(corpus), "--out", str(work / "c"), "--jobs", "2", "-q"))
+    print(f"(c) argmap build --jobs 2: {c.seconds:.1f} s", flush=True)
+    d = Run(argmap_cmd("build", str(corpus), "--out", str(work / "b"), "-q"))
+    print(f"(d) argmap build, warm: {d.seconds:.1f} s", flush=True)
+    identical = same_files(work / "b", work / "c")
+
+    rows = [
+        ("(a) plain spaCy nlp.pipe, all components, batch %d" % size, a),
+        ("(b) argmap build, 1 process, cold", b),
+        ("(c) argmap build --jobs 2, cold", c),
+        ("(d) argmap build, warm cache", d),
+    ]
+    lines = ["| run | seconds | words/s | CPU seconds |", "|---|---:|---:|---:|"]
+    for name, run in rows:
+        lines.append(f"| {name} | {run.seconds:.1f} | {words / run.seconds:,.0f} | {run.cpu:.1f} |")
+    ratios = [
+        ("(b) / (a)", a.seconds / b.seconds, 3.0),
+        ("(c) / (b)", b.seconds / c.seconds, 1.7),
+        ("(d) / (b)", b.seconds / d.seconds, 20.0),
+    ]
+    lines += ["", "| ratio | measured | target | met |", "|---|---:|---:|---|"]
+    for name, value, target in ratios:
+        lines.append(f"| {name} | {value:.2f} | >= {target:g} | {'yes' if value >= target else 'NO'} |")
+
+    if not opts.skip_memory:
+        mem = []
+        for n in (1_000, 10_000):
+            folder = work / f"mem{n}"
+            make_corpus(folder, raw=ROOT / "data" / "raw", documents=n, lines=2)
+            out = work / f"mem{n}-out"
+            run = Run(argmap_cmd("build", str(folder), "--out", str(out), "--no-cache", "-q"))
+            counts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]
+            size = sum((out / name).stat().st_size for name in OUTPUT_FILES)
+            mem.append((n, words_in(folder), run, counts, size))
+            print(f"memory, {n} documents: {run.peak_rss / 2**20:.0f} MiB in {run.seconds:.1f} s", flush=True)
+        lines += [
+            "",
+            "| argmap build, 1 process | words | claims | relations | output MiB | seconds | peak RSS MiB |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for n, w, run, counts, size in mem:
+            lines.append(
+                f"| {n:,} documents | {w:,} | {counts['claims']:,} | {counts['relations']:,} "
+                f"| {size / 2**20:.1f} | {run.seconds:.1f} | {run.peak_rss / 2**20:.0f} |"
+            )
+        ratio = mem[1][2].peak_rss / max(1, mem[0][2].peak_rss)
+        lines.append(f"| 10,000 / 1,000 | | | | | | {ratio:.2f}x (target < 2x: {'yes' if ratio < 2 else 'NO'}) |")
+
+    checks = eval_checks(work)
+    lines += ["", "| speed-up (seeds) | eval figures identical | files identical |", "|---|---|---|"]
+    lines.append(f"| 300k corpus: --jobs 2 vs 1 process | | {'yes' if identical else 'NO'} |")
+    for name, same_scores, same_bytes in checks:
+        lines.append(f"| {name} | {'yes' if same_scores else 'NO'} | {'yes' if same_bytes else 'NO'} |")
+    table = "\n".join(lines)
+    print()
+    print(table)
+    (work / "results.md").write_text(table + "\n", encoding="utf-8")
+    (work / "results.json").write_text(
+        json.dumps(
+            {
+                "documents": n_docs,
+                "words": words,
+                "batch_size": size,
+                "seconds": {k: r.seconds for k, r in zip("abcd", (a, b, c, d))},
+                "cpu_seconds": {k: r.cpu for k, r in zip("abcd", (a, b, c, d))},
+                "ratios": {n: v for n, v, _ in ratios},
+            },
+            indent=2,
+        )
+        + "\n"
+    )
+    for sub in ("corpus", "b", "c", "mem1000", "mem10000", "mem1000-out", "mem10000-out"):
+        shutil.rmtree(work / sub, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
