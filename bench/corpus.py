@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from argmap.link import STOPWORDS
+from argmap.link.text import STOPWORDS
 from argmap.rules import RuleSet
 
 REPLACE = 0.8
