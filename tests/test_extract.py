@@ -443,3 +443,24 @@ def test_other_countries_forces_are_not_russian_factions(extract, text, mentions
 )
 def test_negation_and_its_scope(extract, text, stance):
     assert one(extract, text).stance == stance
+
+
+def test_glued_word_in_a_garbled_sentence_does_not_break_the_parse(extract):
+    text = (
+        "“I think that sort of surveillance media was large to them by the Marked Less in Letting "
+        "and when it mirror back when the Appearing family taking quint outlets, Putin tiesand "
+        "february advisers the security services.\n"
+    )
+    for claim in extract(text):
+        assert text[claim.start : claim.end] == claim.text
+
+
+def test_glue_splitter_keeps_the_text(nlp, rules):
+    from argmap.clean import GlueSplitter
+
+    text = "The army  lost ground.\nHeavy losses failurescould fuel tiesand NGOmore anger."
+    doc = GlueSplitter(nlp, rules)(nlp.make_doc(text))
+    assert doc.text == text
+    assert [
+        t.text for t in doc if t.text in {"failures", "could", "ties", "and", "NGO", "more"}
+    ] == ["failures", "could", "ties", "and", "NGO", "more"]

@@ -168,22 +168,26 @@ class GlueSplitter:
     def __call__(self, doc: Doc) -> Doc:
         if not self.words or not self.suffixes:
             return doc
-        splits = []
+        words: list[str] = []
+        spaces: list[bool] = []
+        split = False
         for token in doc:
+            pieces = [token.text]
             text = token.text
-            if len(text) < 6 or not text.isalpha() or self.known(text):
-                continue
-            for suffix in self.suffixes:
-                head = text[: -len(suffix)]
-                if (
-                    text.lower().endswith(suffix)
-                    and len(head) >= 3
-                    and (self.known(head) or head.isupper())
-                ):
-                    splits.append((token, head, text[len(head) :]))
-                    break
-        if splits:
-            with doc.retokenize() as retokenizer:
-                for token, head, tail in splits:
-                    retokenizer.split(token, [head, tail], heads=[(token, 1), token.head])
-        return doc
+            if len(text) >= 6 and text.isalpha() and not self.known(text):
+                for suffix in self.suffixes:
+                    head = text[: -len(suffix)]
+                    if (
+                        text.lower().endswith(suffix)
+                        and len(head) >= 3
+                        and (self.known(head) or head.isupper())
+                    ):
+                        pieces = [head, text[len(head) :]]
+                        split = True
+                        break
+            words.extend(pieces)
+            spaces.extend([False] * (len(pieces) - 1) + [bool(token.whitespace_)])
+        if not split:
+            return doc
+        # a fresh Doc with the same text: the parser starts from clean tokens
+        return Doc(doc.vocab, words=words, spaces=spaces)
