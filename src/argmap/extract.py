@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Token
 
 from argmap.clean import GlueSplitter
 from argmap.models import Block, Claim, Mention, Sentence
-from argmap.rules import RuleSet, longest
+from argmap.rules import Match, RuleSet, longest
 
 CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj", "pcomp"}
 SUBORDINATE = {"relcl", "acl", "advcl", "csubj", "pcomp"}
@@ -143,16 +143,19 @@ class Extractor:
 
     # -- step 1: which sentences to parse -------------------------------------------------
 
-    def candidates(self, sentences: Sequence[Sentence]) -> list[bool]:
-        """Which sentences may hold a claim (a faction term, or a pronoun right after one)."""
-        flags: list[bool] = []
+    def candidates(self, sentences: Sequence[Sentence]) -> list[Doc | None]:
+        """Sentences that may hold a claim (a faction term, or a pronoun right after one).
+
+        Returns:
+            For each sentence, its tokens when it is a candidate, else None.
+        """
+        out: list[Doc | None] = []
         previous = False
         for doc in self.nlp.tokenizer.pipe(s.text for s in sentences):  # type: ignore[union-attr]
-            has_term = bool(self.loose_factions(doc))
-            flag = has_term or (previous and bool(self.loose_anaphora(doc)))
-            flags.append(flag)
+            flag = bool(self.loose_factions(doc)) or (previous and bool(self.loose_anaphora(doc)))
+            out.append(doc if flag else None)
             previous = flag
-        return flags
+        return out
 
     # -- the whole document ---------------------------------------------------------------
 
@@ -167,10 +170,12 @@ class Extractor:
             blocks: its blocks, for paragraph structure (quotations).
             sentences: its sentences.
         """
-        flags = self.candidates(sentences)
-        wanted = [s for s, flag in zip(sentences, flags, strict=True) if flag]
-        docs = (self.glue(self.nlp.make_doc(s.text)) for s in wanted)
-        parsed = dict(zip((s.index for s in wanted), self.nlp.pipe(docs), strict=True))
+        tokens = self.candidates(sentences)
+        wanted = [
+            (s.index, doc) for s, doc in zip(sentences, tokens, strict=True) if doc is not None
+        ]
+        docs = (self.glue(doc) for _, doc in wanted)
+        parsed = dict(zip((i for i, _ in wanted), self.nlp.pipe(docs), strict=True))
         speakers = quote_speakers(sentences, blocks, self.glue.known)
         claims: list[Claim] = []
         antecedent: list[Antecedent] = []
@@ -437,7 +442,7 @@ class Extractor:
     ) -> list[Found]:
         """Stance cues among ``tokens`` with negation, reversal and pseudo-cues applied."""
         allowed = {t.i for t in tokens}
-        matches = self.stance(doc)
+        matches = _memo(doc, "stance", self.stance)
         blocked = {i for m in matches if m.rule.type == "pseudo" for i in range(m.start, m.end)}
         external = any(
             m.rule.type == "external"
@@ -502,7 +507,7 @@ class Extractor:
         return self._decide(cues, anchor)
 
     def _hedges(self, doc: Doc, scope: set[int], lo: int, hi: int) -> list[Found]:
-        matches = self.hedges(doc)
+        matches = _memo(doc, "hedges", self.hedges)
         blocked = {i for m in matches if m.rule.type == "pseudo" for i in range(m.start, m.end)}
         found = []
         for m in longest(x for x in matches if x.rule.type == "hedge"):
@@ -582,6 +587,15 @@ class Extractor:
         if quoted:
             return quoted, "source.quotation"
         return None, None
+
+
+def _memo(doc: Doc, name: str, matcher: Callable[[Doc], list[Match]]) -> list[Match]:
+    """A matcher's matches on a parsed sentence, computed once per sentence."""
+    key = f"argmap.{name}"
+    if key not in doc.user_data:
+        doc.user_data[key] = matcher(doc)
+    found: list[Match] = doc.user_data[key]
+    return found
 
 
 # -- helpers on the parse -----------------------------------------------------------------

@@ -311,6 +311,7 @@ class RuleMatcher:
         self.rules = {r.id: r for r in rules}
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab, validate=True)
+        self.words: dict[str, list[Rule]] = {}
         self.loose = loose
         for rule in self.rules.values():
             if rule.terms:
@@ -321,13 +322,9 @@ class RuleMatcher:
                         variants.extend(_plurals(term))
                 self.phrases.add(rule.id, list(nlp.tokenizer.pipe(variants)))  # type: ignore[union-attr]
             elif rule.lemmas:
-                lemmas = [x.lower() for x in rule.lemmas]
-                # the lemma, or the word itself: lemmatizers disagree on forms
-                # such as 'disgruntled' (lemma 'disgruntle')
-                patterns = [[{"LOWER": {"IN": lemmas}}]]
-                if not loose:
-                    patterns.append([{"LEMMA": {"IN": lemmas}}])
-                self.tokens.add(rule.id, patterns)
+                # single words are a dictionary look-up, much cheaper than the Matcher
+                for lemma in rule.lemmas:
+                    self.words.setdefault(lemma.lower(), []).append(rule)
             elif rule.pattern:
                 pattern = _loose(rule.pattern) if loose else rule.pattern
                 try:
@@ -347,6 +344,13 @@ class RuleMatcher:
         for match_id, start, end in raw:
             rule = self.rules[vocab.strings[match_id]]
             found.append(Match(rule, start, end))
+        if self.words:
+            # the word itself, or its lemma: lemmatizers disagree on forms such
+            # as 'disgruntled' (lemma 'disgruntle'); loose matching has no lemmas
+            for offset, token in enumerate(doc):
+                keys = {token.lower_} if self.loose else {token.lower_, token.lemma_.lower()}
+                hits = {r.id: r for key in keys for r in self.words.get(key, ())}
+                found.extend(Match(r, offset, offset + 1) for r in hits.values())
         found.sort(key=lambda m: (m.start, -(m.end - m.start), m.rule.id))
         return found
 
