@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from argmap.errors import GoldError, InputError
 from argmap.export.files import jsonl_lines
-from argmap.ingest import decode
+from argmap.ingest import decode, read_utf8
 from argmap.models import Certainty, Claim, Relation, RelationType, Stance
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -94,15 +94,7 @@ class _GoldRelationLine(BaseModel):
 
 
 def _gold_lines(path: Path) -> list[tuple[int, str]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise GoldError(f"{path}: cannot read ({exc.strerror})") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise GoldError(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None
+    text = read_utf8(path, error=GoldError)
     lines = enumerate(jsonl_lines(text), start=1)
     return [(n, line) for n, line in lines if line.strip()]
 

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from argmap.errors import InputError
+from argmap.errors import ArgmapError, InputError
 from argmap.models import Document
 
 SUFFIXES = (".txt", ".md")
@@ -253,3 +253,20 @@ def read_metadata(text: str) -> dict[str, str | None]:
     author = found.group(1).strip() if (found := _AUTHOR.search(head)) else None
     url = found.group(1) if (found := _URL_LINE.search(text)) else None
     return {"title": title, "date": date, "author": author, "url": url}
+
+
+def read_utf8(path: Path | str, *, error: type[ArgmapError]) -> str:
+    """A UTF-8 side file (rules, gold), with the failing line named on error.
+
+    Raises:
+        error: the file cannot be read, or is not UTF-8 (the message names the line).
+    """
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise error(f"{path}: cannot read ({exc.strerror})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise error(f"{path}:{line}: not UTF-8 (byte {exc.start})") from None

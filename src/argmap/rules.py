@@ -30,6 +30,7 @@ from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span
 
 from argmap.errors import RuleFileError
+from argmap.ingest import read_utf8
 
 RuleType = Literal[
     "faction",
@@ -149,15 +150,7 @@ def read_rule_file(path: Path | str, *, text: str | None = None) -> list[Rule]:
             message names the file, the line and the field.
     """
     if text is None:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise RuleFileError(f"{path}: cannot read rule file ({exc.strerror})") from None
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            bad_line = data.count(b"\n", 0, exc.start) + 1
-            raise RuleFileError(f"{path}:{bad_line}: not UTF-8 (byte {exc.start})") from None
+        text = read_utf8(path, error=RuleFileError)
     rules = []
     seen: set[str] = set()
     # JSON Lines: records end at "\n" only (str.splitlines would also split at U+2028).
