@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec
@@ -413,13 +413,6 @@ def load(directory: PathLike = "data/claims") -> ArgumentMap:
     )
     amap._graph = graph
     return amap
-
-
-def available_models() -> Iterable[str]:
-    """Installed spaCy pipeline packages (for error messages)."""
-    import spacy
-
-    return sorted(spacy.util.get_installed_models())
 
 
 __all__ = ["ArgumentMap", "ArgmapError", "build", "load", "write"]
