@@ -695,7 +695,7 @@ def _break_graph(graph: Path, how: str) -> str:
     text = graph.read_text(encoding="utf-8")
     data = json.loads(text)
     if how == "not-json":
-        graph.write_text(text.replace('"edges": [', '"edges": [,', 1), encoding="utf-8")
+        graph.write_text(re.sub(r'"edges":\s*\[', '"edges": [,', text, count=1), encoding="utf-8")
         return ""
     if how == "dangling-edge":
         data["edges"][2]["target"] = "no-such-claim"

@@ -67,6 +67,27 @@ def test_second_build_takes_every_document_from_the_cache(corpus, tmp_path, refe
     assert outputs(out) == reference
 
 
+def test_an_unchanged_corpus_is_not_linked_again(corpus, tmp_path, reference, monkeypatch):
+    import argmap.api
+
+    calls: list[int] = []
+    original = argmap.api.link
+
+    def counted(claims, *args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(len(claims))
+        return original(claims, *args, **kwargs)
+
+    monkeypatch.setattr(argmap.api, "link", counted)
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    argmap.build(corpus, out=out)
+    assert len(calls) == 1, "the linkage of an unchanged corpus was computed again"
+    assert outputs(out) == reference
+    (corpus / "extra.txt").write_text("The generals are said to be furious.\n", encoding="utf-8")
+    argmap.build(corpus, out=out)
+    assert len(calls) == 2, "a changed corpus must be linked again"
+
+
 def test_the_cache_lives_in_the_output_folder_not_the_inputs(corpus, tmp_path):
     before = sorted(p.name for p in corpus.rglob("*"))
     argmap.build(corpus, out=tmp_path / "out")

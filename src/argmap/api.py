@@ -14,7 +14,7 @@ import networkx as nx
 from pydantic import ValidationError
 
 from argmap import __version__
-from argmap.cache import CACHE_DIR, DocumentCache
+from argmap.cache import CACHE_DIR, DocumentCache, linkage_key
 from argmap.distribute import make_runner, results
 from argmap.errors import ArgmapError, OutputError
 from argmap.export.files import (
@@ -283,12 +283,17 @@ def build(
         finished = True
     finally:
         runner.close(cancel=not finished)
-    linkage = link(
-        claims,
-        rules,
-        texts=texts,
-        doc_ids=[d.doc_id for d in documents],
-    )
+    corpus_key = linkage_key(documents)
+    linkage = store.get_linkage(corpus_key) if store is not None else None
+    if linkage is None:
+        linkage = link(
+            claims,
+            rules,
+            texts=texts,
+            doc_ids=[d.doc_id for d in documents],
+        )
+        if store is not None:
+            store.put_linkage(corpus_key, linkage)
     relations = linkage.relations
     del texts
     documents = [
@@ -330,7 +335,7 @@ def write(amap: ArgumentMap, out: PathLike) -> None:
             {
                 CLAIMS: jsonl(amap.claim_list),
                 DOCUMENTS: jsonl(amap.documents),
-                GRAPH: dumps(amap.to_json()),
+                GRAPH: dumps(amap.to_json(), compact=True),
                 MANIFEST: dumps(amap.manifest.model_dump(mode="json") if amap.manifest else {}),
             },
         )

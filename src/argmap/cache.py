@@ -7,20 +7,27 @@ the hash of the taxonomy in force and the input encoding (see
 found. Entries are JSON files written atomically, so concurrent builds and
 interrupted ones never leave a torn entry; a damaged entry is a miss.
 
+The linkage of a whole corpus is kept too, keyed on the same settings and on
+every document id with its file's sha256: an unchanged corpus is not linked
+again.
+
 The default location is ``DIR/.argmap/cache``, beside the output generations, never inside
 the inputs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from argmap.models import Claim, Document
+from argmap.link import Linkage
+from argmap.models import Claim, Document, DocumentOverlap, Relation
 from argmap.process import DocumentResult
 
 CACHE_DIR = ".argmap/cache"
@@ -67,6 +74,42 @@ class DocumentCache:
             + "]}\n"
         )
         _write_quietly(self._path(sha256), text)
+
+    def _linkage_path(self, key: str) -> Path:
+        return self.directory / self.key[:16] / "links" / f"{key}.json"
+
+    def get_linkage(self, key: str) -> Linkage | None:
+        """The linkage of a corpus whose documents hash to ``key``, or None."""
+        try:
+            raw = json.loads(self._linkage_path(key).read_bytes())
+            return Linkage(
+                relations=[Relation.model_validate(r) for r in raw["relations"]],
+                overlaps={
+                    doc: [DocumentOverlap.model_validate(o) for o in items]
+                    for doc, items in raw["overlaps"].items()
+                },
+                groups={str(k): str(v) for k, v in raw["groups"].items()},
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, ValidationError):
+            return None
+
+    def put_linkage(self, key: str, linkage: Linkage) -> None:
+        """Keep the linkage of a corpus (a full disk is not an error)."""
+        raw = {
+            "relations": [r.model_dump(mode="json") for r in linkage.relations],
+            "overlaps": {
+                doc: [o.model_dump(mode="json") for o in items]
+                for doc, items in linkage.overlaps.items()
+            },
+            "groups": linkage.groups,
+        }
+        _write_quietly(self._linkage_path(key), json.dumps(raw, ensure_ascii=False) + "\n")
+
+
+def linkage_key(documents: Iterable[Document]) -> str:
+    """A hash of a corpus for the linkage cache: every document id with its file's sha256, in order."""
+    blob = "\n".join(f"{d.doc_id}\t{d.sha256}" for d in documents)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 def _write_quietly(path: Path, text: str) -> None:

@@ -11,12 +11,14 @@ Offsets always refer to the original text, markdown markup included.
 from __future__ import annotations
 
 import re
-
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from argmap.models import Block, BlockKind
 from argmap.rules import RuleSet
+
+if TYPE_CHECKING:  # spaCy is imported only when the glue splitter is used
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
 _MARKUP = re.compile(r"^[\s#>*_\-]+|[\s*_]+$")
 _LINE_END = re.compile(r"[.!?:;…][\"'”’)\]*_]*$")
@@ -190,4 +192,6 @@ class GlueSplitter:
         if not split:
             return doc
         # a fresh Doc with the same text: the parser starts from clean tokens
+        from spacy.tokens import Doc
+
         return Doc(doc.vocab, words=words, spaces=spaces)

