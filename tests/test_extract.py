@@ -464,3 +464,13 @@ def test_glue_splitter_keeps_the_text(nlp, rules):
     assert [
         t.text for t in doc if t.text in {"failures", "could", "ties", "and", "NGO", "more"}
     ] == ["failures", "could", "ties", "and", "NGO", "more"]
+
+
+def test_shipped_rule_patterns_pass_spacys_pattern_schema():
+    from importlib import resources
+
+    from argmap.rules import DEFAULT_FILES, read_rule_file
+
+    for name in DEFAULT_FILES:
+        text = (resources.files("argmap") / "data" / name).read_text(encoding="utf-8")
+        assert read_rule_file(name, text=text, check_patterns=True)
