@@ -10,6 +10,7 @@ Set ``ARGMAP_SCREENSHOT=FILE.png`` to save a screenshot of the seed map.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -71,10 +72,17 @@ class Page:
         self.dialogs.append(dialog.message)
         dialog.dismiss()
 
-    def visible_rows(self) -> list[str]:
-        return self.page.eval_on_selector_all(
-            "#claims tbody tr", "rows => rows.filter(r => !r.hidden).map(r => r.dataset.claimId)"
-        )
+    def visible_rows(self, expected: list[str] | None = None, timeout: float = 10.0) -> list[str]:
+        """The ids of the rows shown; with ``expected``, wait up to ``timeout`` s for them."""
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = self.page.eval_on_selector_all(
+                "#claims tbody tr",
+                "rows => rows.filter(r => !r.hidden).map(r => r.dataset.claimId)",
+            )
+            if expected is None or rows == expected or time.monotonic() > deadline:
+                return rows
+            self.page.wait_for_timeout(50)
 
     def offline_and_clean(self) -> None:
         assert self.errors == []
@@ -112,22 +120,25 @@ def test_filter_changes_visible_claims(seed_page):
     loyal = [c.id for c in amap.claims(stance="loyal")]
     assert 0 < len(loyal) < len(amap.claim_list)
     page.page.select_option("#f-stance", "loyal")
-    assert page.visible_rows() == loyal
+    assert page.visible_rows(loyal) == loyal
     assert page.page.evaluate("argmapViewer.cy.nodes('[kind = \"claim\"]:visible').length") == len(
         loyal
     )
     page.page.fill("#f-text", "regime")
     expected = [c.id for c in amap.claims(stance="loyal", text="regime")]
-    assert page.visible_rows() == expected
+    assert page.visible_rows(expected) == expected
     page.page.select_option("#f-stance", "")
     page.page.fill("#f-text", "")
     page.page.fill("#f-source", "author")
-    assert page.visible_rows() == [c.id for c in amap.claims(source="author")]
+    author = [c.id for c in amap.claims(source="author")]
+    assert page.visible_rows(author) == author
     source = next(c.source for c in amap.claim_list if c.source)
     page.page.fill("#f-source", source.upper())
-    assert page.visible_rows() == [c.id for c in amap.claims(source=source)]
+    sourced = [c.id for c in amap.claims(source=source)]
+    assert page.visible_rows(sourced) == sourced
     page.page.fill("#f-source", "")
-    assert len(page.visible_rows()) == len(amap.claim_list)
+    every = [c.id for c in amap.claim_list]
+    assert sorted(page.visible_rows(every)) == sorted(every)
     page.offline_and_clean()
 
 
@@ -217,7 +228,7 @@ def test_sorting_by_a_column(seed_page):
     page, amap = seed_page
     page.page.click('#claims thead th[data-key="stance"]')
     expected = [c.id for c in sorted(amap.claim_list, key=lambda c: c.stance)]
-    assert page.visible_rows() == expected
+    assert page.visible_rows(expected) == expected
     page.page.click('#claims thead th[data-key="stance"]')
     first = page.visible_rows()[0]  # descending now: the last stance in order comes first
     last_stance = max(c.stance for c in amap.claim_list)
