@@ -38,7 +38,6 @@ from argmap.models import Block, Claim, Mention, Sentence
 from argmap.rules import Match, RuleSet, longest
 
 CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "csubj", "pcomp"}
-SUBORDINATE = {"relcl", "acl", "advcl", "csubj", "pcomp"}
 BACKGROUND_MARKS = {"because", "since", "when", "whenever", "after", "before", "until", "once"}
 BACKGROUND_PREPS = {"due", "owing", "because", "thanks"}
 CONCESSIVE_MARKS = {"although", "though", "if", "unless", "despite", "whereas", "even"}
@@ -57,7 +56,6 @@ CAUSATIVE = {
     "trigger",
     "provoke",
 }
-PATIENT_DEPS = {"dobj", "nsubjpass", "pobj", "attr", "oprd"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "expl", "csubj"}
 ANONYMOUS = {"source", "insider", "person", "people", "official", "aide", "diplomat"}
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
@@ -634,15 +632,6 @@ def _clause_head(token: Token) -> Token:
             return t
         t = t.head
     return t
-
-
-def _ancestor_clauses(clause: Token) -> list[Token]:
-    out = [clause]
-    t = clause
-    while t.head.i != t.i:
-        t = _clause_head(t.head)
-        out.append(t)
-    return out
 
 
 def _dummy_main(clause: Token) -> bool:
