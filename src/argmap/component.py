@@ -43,6 +43,10 @@ class _Inner:
         disable = [self._name, *kwargs.pop("disable", [])]
         return self._nlp.pipe(texts, disable=disable, **kwargs)
 
+    @property
+    def pipe_names(self) -> list[str]:
+        return [name for name in self._nlp.pipe_names if name != self._name]
+
     def __getattr__(self, attr: str) -> Any:
         return getattr(self._nlp, attr)
 

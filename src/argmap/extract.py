@@ -34,6 +34,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from argmap.clean import GlueSplitter
+from argmap.fastpipe import FastPipe
 from argmap.models import Block, Claim, Mention, Sentence
 from argmap.rules import Match, RuleSet, longest
 
@@ -138,6 +139,8 @@ class Extractor:
         }
         self.order = {label: i for i, label in enumerate(rules.factions)}
         self.glue = GlueSplitter(nlp, rules)
+        # the pipeline, with table look-ups for its attribute ruler and lemmatizer
+        self.parser = FastPipe(nlp)
 
     # -- step 1: which sentences to parse -------------------------------------------------
 
@@ -173,7 +176,7 @@ class Extractor:
             (s.index, doc) for s, doc in zip(sentences, tokens, strict=True) if doc is not None
         ]
         docs = (self.glue(doc) for _, doc in wanted)
-        parsed = dict(zip((i for i, _ in wanted), self.nlp.pipe(docs), strict=True))
+        parsed = dict(zip((i for i, _ in wanted), self.parser.pipe(docs), strict=True))
         speakers = quote_speakers(sentences, blocks, self.glue.known)
         claims: list[Claim] = []
         antecedent: list[Antecedent] = []

@@ -303,17 +303,53 @@ class RuleSet:
         return cache[key]
 
 
+#: Token-pattern keys an anchor may test (the values are string hashes in ``Doc.to_array``).
+_ANCHOR_KEYS = ("ORTH", "LOWER", "LEMMA", "NORM")
+
+
+def _anchors(pattern: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
+    """Tokens every match of ``pattern`` must contain, as (key, values) tests.
+
+    One test per token that is not optional and tests ORTH, LOWER, LEMMA or NORM
+    for equality or membership: a doc failing one of them cannot match.
+    """
+    out = []
+    for token in pattern:
+        if token.get("OP", "1") not in ("1", "+"):
+            continue
+        for key in _ANCHOR_KEYS:
+            value = token.get(key)
+            if isinstance(value, str):
+                out.append((key, [value]))
+                break
+            if isinstance(value, dict) and set(value) == {"IN"}:
+                out.append((key, list(value["IN"])))
+                break
+    return out
+
+
 class RuleMatcher:
-    """Phrase, lemma and token-pattern rules compiled into spaCy matchers."""
+    """Phrase, lemma and token-pattern rules compiled into spaCy matchers.
+
+    Token patterns go to a spaCy ``Matcher``, which runs only on docs holding an
+    anchor of one of them (a word the pattern requires); single-word rules are a
+    dictionary look-up on the tokens' hashes.
+    """
 
     def __init__(self, nlp: Language, rules: Iterable[Rule], *, loose: bool = False) -> None:
         self.rules = {r.id: r for r in rules}
+        from spacy.attrs import IDS
         from spacy.matcher import Matcher, PhraseMatcher
 
+        strings = nlp.vocab.strings
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         self.tokens = Matcher(nlp.vocab, validate=True)
-        self.words: dict[str, list[Rule]] = {}
+        self.words: dict[int, list[Rule]] = {}
         self.loose = loose
+        # per token pattern, its anchors: (column in _anchor_keys, hashes); [] for none
+        self.anchors: list[list[tuple[int, frozenset[int]]]] = []
+        self._anchor_keys: list[int] = []
+        self._lower: dict[int, int] = {}
         for rule in self.rules.values():
             if rule.terms:
                 variants: list[str] = []
@@ -325,7 +361,7 @@ class RuleMatcher:
             elif rule.lemmas:
                 # single words are a dictionary look-up, much cheaper than the Matcher
                 for lemma in rule.lemmas:
-                    self.words.setdefault(lemma.lower(), []).append(rule)
+                    self.words.setdefault(strings.add(lemma.lower()), []).append(rule)
             elif rule.pattern:
                 pattern = _loose(rule.pattern) if loose else rule.pattern
                 try:
@@ -334,26 +370,57 @@ class RuleMatcher:
                     raise RuleFileError(
                         f"rule {rule.id}: field pattern: {_one_line(str(exc))}"
                     ) from None
+                tests = []
+                for key, values in _anchors(pattern):
+                    if IDS[key] not in self._anchor_keys:
+                        self._anchor_keys.append(IDS[key])
+                    column = self._anchor_keys.index(IDS[key])
+                    tests.append((column, frozenset(strings.add(v) for v in values)))
+                self.anchors.append(tests)
+        self._columns = [IDS["LOWER"]] if loose else [IDS["LOWER"], IDS["LEMMA"]]
+
+    def _may_match(self, doc: Doc | Span) -> bool:
+        """Whether a token pattern may match: the doc holds every anchor of one."""
+        if not self._anchor_keys or not len(doc):
+            return True
+        table = doc.to_array(self._anchor_keys)
+        if table.ndim == 1:
+            table = table.reshape(-1, 1)
+        present = [set(table[:, j].tolist()) for j in range(len(self._anchor_keys))]
+        return any(
+            all(not present[column].isdisjoint(values) for column, values in tests)
+            for tests in self.anchors
+        )
 
     def __call__(self, doc: Doc | Span) -> list[Match]:
         """All matches in ``doc``, sorted by position, longest first at equal starts."""
         vocab = doc.vocab
         found = []
         raw = [*self.phrases(doc)] if len(self.phrases) else []
-        if len(self.tokens):
+        if len(self.tokens) and self._may_match(doc):
             raw.extend(self.tokens(doc))
         for match_id, start, end in raw:
             rule = self.rules[vocab.strings[match_id]]
             found.append(Match(rule, start, end))
-        if self.words:
+        if self.words and len(doc):
             # the word itself, or its lemma: lemmatizers disagree on forms such
             # as 'disgruntled' (lemma 'disgruntle'); loose matching has no lemmas
-            for offset, token in enumerate(doc):
-                keys = {token.lower_} if self.loose else {token.lower_, token.lemma_.lower()}
+            table = doc.to_array(self._columns)
+            if table.ndim == 1:
+                table = table.reshape(-1, 1)
+            for offset, row in enumerate(table.tolist()):
+                keys = {row[0]} if self.loose else {row[0], self._lowered(row[1], vocab)}
                 hits = {r.id: r for key in keys for r in self.words.get(key, ())}
                 found.extend(Match(r, offset, offset + 1) for r in hits.values())
         found.sort(key=lambda m: (m.start, -(m.end - m.start), m.rule.id))
         return found
+
+    def _lowered(self, key: int, vocab: Any) -> int:
+        """The hash of the lower-cased string of hash ``key`` (memoised)."""
+        lower = self._lower.get(key)
+        if lower is None:
+            lower = self._lower[key] = vocab.strings.add(vocab.strings[key].lower()) if key else 0
+        return lower
 
 
 def longest(matches: Iterable[Match]) -> list[Match]:

@@ -1,0 +1,132 @@
+"""The table look-ups give exactly the annotations of spaCy's attribute ruler and lemmatizer,
+and the rule matchers' anchor pre-check never drops a match."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.attrs import DEP, HEAD, LEMMA, MORPH, NORM, ORTH, POS, TAG
+from spacy.language import Language
+from spacy.pipeline import AttributeRuler
+
+from argmap.fastpipe import FastAttributeRuler, FastLemmatizer, FastPipe
+from argmap.segment import load_pipeline
+
+from .conftest import RAW
+
+ATTRS = [ORTH, TAG, POS, MORPH, LEMMA, NORM, DEP, HEAD]
+EXAMPLES = int(os.environ.get("ARGMAP_FUZZ_EXAMPLES", "60"))
+
+# Rules of every shape the English attribute ruler has: two-token ones (gonna,
+# gotta, let's, y'all, ain't, there is), a REGEX one (nothin'), DEP-conditioned
+# ones (but as an adverb), pronouns with lemmas, and white space.
+EDGE_CASES = [
+    "There are generals who are gonna defect, and there's no doubt about it.",
+    "Y'all ain't seen nothin' yet: the siloviki gotta stay loyal.",
+    "Let's say the FSB is loyal, but the army is n't.",
+    "I think he told me she'd go; they said it was nothing.",
+    "  Double  spaces\tand\ttabs  \n\n",
+    "",
+    "C'mon, the oligarchs aren't going anywhere!",
+    "He was but a colonel, and everyone knew it.",
+]
+
+
+@pytest.fixture(scope="module")
+def fast(nlp: Language) -> FastPipe:
+    return FastPipe(nlp)
+
+
+def _same(fast: FastPipe, plain: Language, texts: list[str]) -> list[str]:
+    """Texts whose token attributes differ between the stand-ins and spaCy's components."""
+    differ = []
+    for text, a, b in zip(texts, fast.pipe(texts), plain.pipe(texts), strict=True):
+        if not (a.to_array(ATTRS) == b.to_array(ATTRS)).all():
+            differ.append(text)
+    return differ
+
+
+def test_stand_ins_for_the_attribute_ruler_and_lemmatizer(nlp: Language, fast: FastPipe) -> None:
+    assert [(n, type(c)) for n, c in fast.stand_ins] == [
+        ("attribute_ruler", FastAttributeRuler),
+        ("lemmatizer", FastLemmatizer),
+    ]
+    # the pipeline itself is untouched
+    assert isinstance(nlp.get_pipe("attribute_ruler"), AttributeRuler)
+
+
+def test_seed_articles_annotated_as_by_spacy(fast: FastPipe, nlp: Language) -> None:
+    lines = [
+        line
+        for path in sorted(RAW.iterdir())
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    assert len(lines) > 100
+    assert _same(fast, nlp, lines) == []
+
+
+def test_edge_cases_annotated_as_by_spacy(fast: FastPipe, nlp: Language) -> None:
+    assert _same(fast, nlp, EDGE_CASES) == []
+    doc = next(fast.pipe(["They ain't seen nothin' yet, there are gonna be arrests, let's see."]))
+    # the two-token, REGEX and DEP-conditioned rules did apply
+    lemmas = {t.lower_: t.lemma_ for t in doc}
+    assert [lemmas[w] for w in ("ai", "nothin'", "gon", "na", "'s")] == [
+        "be", "nothing", "go", "to", "us"
+    ]  # fmt: skip
+    assert next(t for t in doc if t.lower_ == "are").pos_ == "VERB"
+
+
+WORDS = [
+    "the", "FSB", "siloviki", "there", "is", "are", "gon", "na", "got", "ta", "let", "'s",
+    "y'", "all", "ai", "n't", "nothin'", "but", "he", "her", "that", "'d", "loyal", "stays",
+    "generals", "running", "Putin", "'", ",", ".", "  ", "\n", "was", "will", "can", "seen",
+]  # fmt: skip
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=25))
+def test_any_word_sequence_annotated_as_by_spacy(
+    fast: FastPipe, nlp: Language, words: list[str]
+) -> None:
+    text = " ".join(words)
+    assert _same(fast, nlp, [text]) == []
+
+
+def test_components_it_does_not_cover_run_as_they_are() -> None:
+    nlp = load_pipeline()
+    nlp.get_pipe("attribute_ruler").add([[{"LOWER": "kremlin"}]], {"IS_STOP": True})
+    assert [n for n, _ in FastPipe(nlp).stand_ins] == ["lemmatizer"]
+    nlp.get_pipe("lemmatizer").overwrite = True
+    # nothing before a component it does not cover is stood in for
+    assert FastPipe(nlp).stand_ins == []
+    doc = next(FastPipe(nlp).pipe(["The Kremlin stays."]))
+    assert doc[1].is_stop and doc[2].lemma_ == "stay"
+
+
+def test_rule_matchers_find_what_an_unfiltered_matcher_finds(
+    nlp: Language, rules, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from argmap.rules import RuleMatcher
+
+    text = " ".join(path.read_text(encoding="utf-8") for path in sorted(RAW.iterdir())) + " ".join(
+        EDGE_CASES
+    )
+    docs = list(nlp.pipe(line for line in text.splitlines() if line.strip()))
+    kinds = [("faction",), ("anaphor",), ("foreign",), ("stance", "pseudo", "reverse", "external")]
+    kinds += [("hedge", "pseudo"), ("reporting",)]
+    for loose in (False, True):
+        matchers = [RuleMatcher(nlp, rules.of(*k), loose=loose) for k in kinds]
+        filtered = [[m(d) for d in docs] for m in matchers]
+        with monkeypatch.context() as patch:
+            patch.setattr(RuleMatcher, "_may_match", lambda self, doc: True)
+            unfiltered = [[m(d) for d in docs] for m in matchers]
+        assert filtered == unfiltered
+        assert sum(len(x) for f in filtered for x in f) > 100
