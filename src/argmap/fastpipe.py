@@ -199,22 +199,22 @@ class FastAttributeRuler:
         if len(self.residual) and any(p[1] for p in plans):
             strings = doc.vocab.strings
             extra: dict[int, list[int]] = {}
-            for m_id, start, end in self.residual(doc, allow_missing=True):  # type: ignore[misc]
+            for m_id, start, end in self.residual(doc, allow_missing=True):
                 attr_id = int(strings[m_id])
                 span = doc[start:end]
                 # a negative index counts from the end, as AttributeRuler does it
                 target = span[self.ruler.indices[attr_id]].i
                 extra.setdefault(target, []).append(attr_id)
-            for target, found in extra.items():
-                rules[target] = tuple(sorted({*rules[target], *found}))
+            for target, more in extra.items():
+                rules[target] = tuple(sorted({*rules[target], *more}))
         values = doc.to_array(self.columns)
         changed = False
-        for i, found in enumerate(rules):
-            for column, value in self._assign(found):
+        for i, matched in enumerate(rules):
+            for column, value in self._assign(matched):
                 values[i, column] = value
                 changed = True
         if changed:
-            doc.from_array(self.columns, values)
+            doc.from_array(self.columns, values)  # type: ignore[arg-type]
         return doc
 
     def pipe(self, docs: Iterable[Doc], **_: Any) -> Iterator[Doc]:
@@ -253,7 +253,7 @@ class FastLemmatizer:
             lemmas[i, 0] = value
             changed = True
         if changed:
-            doc.from_array([LEMMA], lemmas.astype(numpy.uint64))
+            doc.from_array([LEMMA], lemmas.astype(numpy.uint64))  # type: ignore[arg-type]
         return doc
 
     def pipe(self, docs: Iterable[Doc], **_: Any) -> Iterator[Doc]:
@@ -296,11 +296,12 @@ class FastPipe:
             component = nlp.get_pipe(name)
             if not covered(component):
                 break
-            fast = (
-                FastAttributeRuler(component)
-                if isinstance(component, AttributeRuler)
-                else FastLemmatizer(component)
-            )
+            fast: FastAttributeRuler | FastLemmatizer
+            if isinstance(component, AttributeRuler):
+                fast = FastAttributeRuler(component)
+            else:
+                assert isinstance(component, Lemmatizer)
+                fast = FastLemmatizer(component)
             self.stand_ins.insert(0, (name, fast))
 
     def pipe(self, docs: Iterable[Doc | str], **kwargs: Any) -> Iterator[Doc]:

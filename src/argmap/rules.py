@@ -383,7 +383,7 @@ class RuleMatcher:
         """Whether a token pattern may match: the doc holds every anchor of one."""
         if not self._anchor_keys or not len(doc):
             return True
-        table = doc.to_array(self._anchor_keys)
+        table = doc.to_array(self._anchor_keys)  # type: ignore[union-attr,arg-type]
         if table.ndim == 1:
             table = table.reshape(-1, 1)
         present = [set(table[:, j].tolist()) for j in range(len(self._anchor_keys))]
@@ -405,7 +405,7 @@ class RuleMatcher:
         if self.words and len(doc):
             # the word itself, or its lemma: lemmatizers disagree on forms such
             # as 'disgruntled' (lemma 'disgruntle'); loose matching has no lemmas
-            table = doc.to_array(self._columns)
+            table = doc.to_array(self._columns)  # type: ignore[union-attr]
             if table.ndim == 1:
                 table = table.reshape(-1, 1)
             for offset, row in enumerate(table.tolist()):
