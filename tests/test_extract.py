@@ -189,6 +189,20 @@ def test_glued_words_are_parsed_apart(extract):
     assert claim.certainty == "hedged"
 
 
+def test_documents_parsed_together_give_the_claims_of_each_alone(nlp, rules):
+    extractor = Extractor(nlp, rules)
+    documents = []
+    for path in sorted(RAW.iterdir()):
+        text = path.read_text(encoding="utf-8")
+        blocks = split_blocks(text, rules)
+        documents.append((path.stem, text, blocks, split_sentences(blocks, nlp)))
+    documents.append(("empty", "", [], []))
+    together = extractor.extract_many(documents)
+    alone = [extractor.extract(*d) for d in documents]
+    assert together == alone
+    assert [len(c) > 5 for c in together] == [True] * 5 + [False]
+
+
 def test_every_decision_names_its_rules(extract):
     claim = one(extract, "The FSB is said to be plotting a coup.")
     assert "fsb.fsb" in claim.rules

@@ -33,13 +33,13 @@ def corpus(tmp_path: Path) -> Path:
 def extractions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The doc ids the extractor is run on (in this process)."""
     calls: list[str] = []
-    original = Extractor.extract
+    original = Extractor.extract_many
 
-    def counted(self: Extractor, doc_id: str, *args: object, **kwargs: object) -> object:
-        calls.append(doc_id)
-        return original(self, doc_id, *args, **kwargs)  # type: ignore[arg-type]
+    def counted(self: Extractor, documents: list[tuple[str, ...]]) -> object:
+        calls.extend(d[0] for d in documents)
+        return original(self, documents)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Extractor, "extract", counted)
+    monkeypatch.setattr(Extractor, "extract_many", counted)
     return calls
 
 

@@ -1,4 +1,4 @@
-"""Run :func:`argmap.process.process_document` over a corpus: here, on a process pool, or on Dask.
+"""Run :func:`argmap.process.process_documents` over a corpus: here, on a process pool, or on Dask.
 
 The build driver reads each input's bytes (for the cache key), answers what
 it can from the cache, and hands the rest to a runner in windows of a few
@@ -34,7 +34,7 @@ from argmap.process import (
     DocumentResult,
     Source,
     init_worker,
-    process_document,
+    process_documents,
     read_source,
     work,
     work_shard,
@@ -42,8 +42,11 @@ from argmap.process import (
 
 #: Documents read ahead and handed to a runner at once, per worker.
 WINDOW_PER_WORKER = 16
+#: Documents in one task of a pool worker: their candidate sentences are parsed
+#: in shared batches, and a window holds several chunks per worker to balance the load.
+CHUNK = 8
 #: Documents in one Dask task.
-SHARD = 4
+SHARD = 8
 #: Seconds to wait for a Dask scheduler to answer.
 CONNECT_TIMEOUT = 30
 
@@ -80,9 +83,7 @@ class SerialRunner:
         self.processor = processor
 
     def submit(self, sources: list[Source]) -> Pending:
-        return _Later(
-            lambda: [process_document(s.path, self.processor, data=s.data) for s in sources]
-        )
+        return _Later(lambda: process_documents(sources, self.processor))
 
     def close(self, *, cancel: bool = False) -> None:
         pass
@@ -103,7 +104,9 @@ class PoolRunner:
             self._pool = context.Pool(
                 self.workers, initializer=init_worker, initargs=(self.settings,)
             )
-        return self._pool.map_async(work, sources, chunksize=1)
+        chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
+        pending = self._pool.map_async(work, chunks, chunksize=1)
+        return _Later(lambda: [r for chunk in pending.get() for r in chunk])
 
     def close(self, *, cancel: bool = False) -> None:
         if self._pool is not None:

@@ -106,6 +106,15 @@ class Draft:
     mentions: list[tuple[Token, Token, str, str]] = field(default_factory=list)
 
 
+#: Candidate sentences per batch of the tagger and parser: on sentence-sized docs,
+#: 128 parsed about 20% faster than batches of one document's (~20) sentences and
+#: than spaCy's default of 1,000.
+BATCH_SIZE = 128
+
+#: What :meth:`Extractor.extract_many` takes of each document: (doc_id, text, blocks, sentences).
+DocumentInput = tuple[str, str, Sequence[Block], Sequence[Sentence]]
+
+
 class Extractor:
     """Finds claims in a document's sentences with the rules in force.
 
@@ -171,12 +180,47 @@ class Extractor:
             blocks: its blocks, for paragraph structure (quotations).
             sentences: its sentences.
         """
-        tokens = self.candidates(sentences)
-        wanted = [
-            (s.index, doc) for s, doc in zip(sentences, tokens, strict=True) if doc is not None
-        ]
-        docs = (self.glue(doc) for _, doc in wanted)
-        parsed = dict(zip((i for i, _ in wanted), self.parser.pipe(docs), strict=True))
+        return self.extract_many([(doc_id, text, blocks, sentences)])[0]
+
+    def extract_many(self, documents: Sequence[DocumentInput]) -> list[list[Claim]]:
+        """The claims of several documents, whose candidate sentences are parsed together.
+
+        Args:
+            documents: (doc_id, text, blocks, sentences) of each document, as for
+                :meth:`extract`.
+
+        Returns:
+            Each document's claims, in text order: the same as :meth:`extract` on
+            each, but the tagger and parser see full batches of sentences, which
+            is faster than one short batch per document.
+        """
+        wanted: list[list[tuple[int, Doc]]] = []
+        for _doc_id, _text, _blocks, sentences in documents:
+            tokens = self.candidates(sentences)
+            wanted.append(
+                [
+                    (s.index, doc)
+                    for s, doc in zip(sentences, tokens, strict=True)
+                    if doc is not None
+                ]
+            )
+        docs = (self.glue(doc) for found in wanted for _, doc in found)
+        stream = iter(self.parser.pipe(docs, batch_size=BATCH_SIZE))
+        out = []
+        for document, found in zip(documents, wanted, strict=True):
+            parsed = {index: next(stream) for index, _ in found}
+            out.append(self._claims(*document, parsed))
+        return out
+
+    def _claims(
+        self,
+        doc_id: str,
+        text: str,
+        blocks: Sequence[Block],
+        sentences: Sequence[Sentence],
+        parsed: dict[int, Doc],
+    ) -> list[Claim]:
+        """The claims of one document, given its parsed candidate sentences by index."""
         speakers = quote_speakers(sentences, blocks, self.glue.known)
         claims: list[Claim] = []
         antecedent: list[Antecedent] = []
@@ -806,6 +850,10 @@ class Scope:
             t.i for first, last, _f, _r in mentions for t in doc[first.i : last.i + 1]
         }
         heads = {last.i for _first, last, _f, _r in mentions}
+        # tokens whose subtree holds a mention: the mention tokens and their ancestors
+        holders = set(mention_tokens)
+        for i in mention_tokens:
+            holders.update(a.i for a in doc[i].ancestors)
         span = doc[lo:hi]
         stance_out: set[int] = set()
         hedge_out: set[int] = set()
@@ -813,7 +861,7 @@ class Scope:
         for t in span:
             if t.left_edge.i <= lo and t.right_edge.i >= hi - 1:
                 continue  # the claim is this very clause
-            holds_mention = any(i in mention_tokens for i in (x.i for x in t.subtree))
+            holds_mention = t.i in holders
             marks = {c.lower_ for c in t.children if c.dep_ == "mark"}
             if (
                 t.dep_ == "advcl"
@@ -853,6 +901,7 @@ class Scope:
                 if c.dep_ in {"relcl", "acl"}:
                     relative.update(x.i for x in c.subtree)
         own: set[int] = set()
+        clause_of: list[int] | None = None
         for _first, last, _faction, _rule in mentions:
             if last.i in relative:
                 continue  # 'oligarchs who ..., such as Tinkov, were forced': Tinkov's clause is not the claim's
@@ -864,7 +913,9 @@ class Scope:
                 and c.pos_ in {"VERB", "AUX"}
                 and not any(g.dep_ in SUBJECT_DEPS for g in c.children)
             }
-            own.update(x.i for x in doc[lo:hi] if _clause_head(x).i in clauses)
+            if clause_of is None:
+                clause_of = [_clause_head(x).i for x in span]
+            own.update(lo + k for k, head in enumerate(clause_of) if head in clauses)
         every = {t.i for t in span}
         stance = every - stance_out
         return cls(

@@ -14,6 +14,7 @@ import hashlib
 import importlib.util
 import json
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from argmap import __version__
 from argmap.errors import InputError
 from argmap.ingest import DEFAULT_MAX_BYTES, document_from_bytes, read_bytes
-from argmap.models import Claim, Document
+from argmap.models import Block, Claim, Document, Sentence
 from argmap.rules import RuleSet
 
 if TYPE_CHECKING:
@@ -156,24 +157,50 @@ def process_document(
         The document (without its text) and its claims in text order, or the
         error that kept the file from being read.
     """
+    settings = processor.settings
+    if data is None:
+        try:
+            data = read_source(path, max_bytes=settings.max_bytes).data
+        except InputError as exc:
+            return DocumentResult(str(path), error=str(exc))
+    return process_documents([Source(path, data, "")], processor)[0]
+
+
+def process_documents(
+    sources: Sequence[Source], processor: DocumentProcessor
+) -> list[DocumentResult]:
+    """:func:`process_document` on each source, with their sentences parsed in shared batches.
+
+    The results are the same as one document at a time; batching the candidate
+    sentences of several documents keeps the tagger and parser busy with full
+    batches. Every runner (serial, ``--jobs``, Dask) calls this on its share.
+    """
     from argmap.clean import split_blocks
     from argmap.segment import split_sentences
 
     settings = processor.settings
-    try:
-        if data is None:
-            data = read_source(path, max_bytes=settings.max_bytes).data
-        doc = document_from_bytes(path, data, encoding=settings.encoding)
-    except InputError as exc:
-        return DocumentResult(str(path), error=str(exc))
-    extractor = processor.extractor
-    blocks = split_blocks(doc.text, processor.rules)
-    sentences = split_sentences(blocks, extractor.nlp)
-    claims = extractor.extract(doc.doc_id, doc.text, blocks, sentences)
-    document = doc.model_copy(
-        update={"text": "", "n_sentences": len(sentences), "n_claims": len(claims)}
-    )
-    return DocumentResult(str(path), document, claims, text=doc.text)
+    results: list[DocumentResult | None] = []
+    read: list[tuple[int, Source, Document, Sequence[Block], Sequence[Sentence]]] = []
+    for source in sources:
+        try:
+            doc = document_from_bytes(source.path, source.data, encoding=settings.encoding)
+        except InputError as exc:
+            results.append(DocumentResult(str(source.path), error=str(exc)))
+            continue
+        if not read:
+            extractor = processor.extractor  # the pipeline loads on first use
+        blocks = split_blocks(doc.text, processor.rules)
+        sentences = split_sentences(blocks, extractor.nlp)
+        read.append((len(results), source, doc, blocks, sentences))
+        results.append(None)
+    if read:
+        claims = extractor.extract_many([(d.doc_id, d.text, b, s) for _, _, d, b, s in read])
+        for (slot, src, d, _, s), found in zip(read, claims, strict=True):
+            document = d.model_copy(
+                update={"text": "", "n_sentences": len(s), "n_claims": len(found)}
+            )
+            results[slot] = DocumentResult(str(src.path), document, found, text=d.text)
+    return [r for r in results if r is not None]
 
 
 def relabel(result: DocumentResult, doc_id: str, path: str) -> DocumentResult:
@@ -207,10 +234,10 @@ def init_worker(settings: BuildSettings) -> None:
     _worker = DocumentProcessor(settings)
 
 
-def work(source: Source) -> DocumentResult:
-    """Process one document in a pool worker."""
+def work(sources: list[Source]) -> list[DocumentResult]:
+    """Process a chunk of documents in a pool worker."""
     assert _worker is not None, "init_worker was not called"
-    return process_document(source.path, _worker, data=source.data)
+    return process_documents(sources, _worker)
 
 
 def work_shard(settings: BuildSettings, shard: list[Source]) -> list[DocumentResult]:
@@ -218,8 +245,7 @@ def work_shard(settings: BuildSettings, shard: list[Source]) -> list[DocumentRes
     processors = _local.__dict__.setdefault("processors", {})
     if settings not in processors:
         processors[settings] = DocumentProcessor(settings)
-    processor = processors[settings]
-    return [process_document(s.path, processor, data=s.data) for s in shard]
+    return process_documents(shard, processors[settings])
 
 
 def cache_key(settings: BuildSettings, rules: RuleSet, meta: dict[str, Any]) -> str:
@@ -241,6 +267,7 @@ __all__ = [
     "DocumentResult",
     "Source",
     "process_document",
+    "process_documents",
     "read_source",
     "relabel",
 ]

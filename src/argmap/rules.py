@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 
@@ -216,8 +216,7 @@ def _loose(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return loose
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     """A rule that matched a span of a spaCy doc (token offsets)."""
 
     rule: Rule
@@ -379,14 +378,12 @@ class RuleMatcher:
                 self.anchors.append(tests)
         self._columns = [IDS["LOWER"]] if loose else [IDS["LOWER"], IDS["LEMMA"]]
 
-    def _may_match(self, doc: Doc | Span) -> bool:
+    def _may_match(self, rows: list[list[int]]) -> bool:
         """Whether a token pattern may match: the doc holds every anchor of one."""
-        if not self._anchor_keys or not len(doc):
+        if not self._anchor_keys or not rows:
             return True
-        table = doc.to_array(self._anchor_keys)  # type: ignore[union-attr,arg-type]
-        if table.ndim == 1:
-            table = table.reshape(-1, 1)
-        present = [set(table[:, j].tolist()) for j in range(len(self._anchor_keys))]
+        first = len(self._columns)
+        present = [{row[first + j] for row in rows} for j in range(len(self._anchor_keys))]
         return any(
             all(not present[column].isdisjoint(values) for column, values in tests)
             for tests in self.anchors
@@ -394,32 +391,37 @@ class RuleMatcher:
 
     def __call__(self, doc: Doc | Span) -> list[Match]:
         """All matches in ``doc``, sorted by position, longest first at equal starts."""
-        vocab = doc.vocab
+        strings = doc.vocab.strings
         found = []
         raw = [*self.phrases(doc)] if len(self.phrases) else []
-        if len(self.tokens) and self._may_match(doc):
+        # LOWER (and LEMMA) for the single words, then the anchors' attributes
+        rows: list[list[int]] = (
+            doc.to_array([*self._columns, *self._anchor_keys]).tolist()  # type: ignore[union-attr]
+            if len(doc)
+            else []
+        )
+        if len(self.tokens) and self._may_match(rows):
             raw.extend(self.tokens(doc))
         for match_id, start, end in raw:
-            rule = self.rules[vocab.strings[match_id]]
-            found.append(Match(rule, start, end))
-        if self.words and len(doc):
+            found.append(Match(self.rules[strings[match_id]], start, end))
+        if self.words:
             # the word itself, or its lemma: lemmatizers disagree on forms such
             # as 'disgruntled' (lemma 'disgruntle'); loose matching has no lemmas
-            table = doc.to_array(self._columns)  # type: ignore[union-attr]
-            if table.ndim == 1:
-                table = table.reshape(-1, 1)
-            for offset, row in enumerate(table.tolist()):
-                keys = {row[0]} if self.loose else {row[0], self._lowered(row[1], vocab)}
-                hits = {r.id: r for key in keys for r in self.words.get(key, ())}
-                found.extend(Match(r, offset, offset + 1) for r in hits.values())
-        found.sort(key=lambda m: (m.start, -(m.end - m.start), m.rule.id))
+            words = self.words
+            for offset, row in enumerate(rows):
+                by_word = words.get(row[0], ())
+                by_lemma = () if self.loose else words.get(self._lowered(row[1], strings), ())
+                if by_word or by_lemma:
+                    hits = {r.id: r for r in (*by_word, *by_lemma)}
+                    found.extend(Match(r, offset, offset + 1) for r in hits.values())
+        found.sort(key=lambda m: (m.start, m.start - m.end, m.rule.id))
         return found
 
-    def _lowered(self, key: int, vocab: Any) -> int:
+    def _lowered(self, key: int, strings: Any) -> int:
         """The hash of the lower-cased string of hash ``key`` (memoised)."""
         lower = self._lower.get(key)
         if lower is None:
-            lower = self._lower[key] = vocab.strings.add(vocab.strings[key].lower()) if key else 0
+            lower = self._lower[key] = strings.add(strings[key].lower()) if key else 0
         return lower
 
 
