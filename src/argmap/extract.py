@@ -111,6 +111,12 @@ class Draft:
 #: than spaCy's default of 1,000.
 BATCH_SIZE = 128
 
+#: Rule types matched on parsed sentences (all in one matcher).
+MATCHED_TYPES = (
+    "faction", "anaphor", "foreign", "stance", "pseudo", "reverse", "external", "hedge", "reporting"
+)  # fmt: skip
+_MATCHES = "argmap.matches"
+
 #: What :meth:`Extractor.extract_many` takes of each document: (doc_id, text, blocks, sentences).
 DocumentInput = tuple[str, str, Sequence[Block], Sequence[Sentence]]
 
@@ -126,14 +132,10 @@ class Extractor:
     def __init__(self, nlp: Language, rules: RuleSet) -> None:
         self.nlp = nlp
         self.rules = rules
-        self.loose_factions = rules.matcher(nlp, "faction", loose=True)
-        self.loose_anaphora = rules.matcher(nlp, "anaphor", loose=True)
-        self.factions = rules.matcher(nlp, "faction")
-        self.anaphora = rules.matcher(nlp, "anaphor")
-        self.foreign = rules.matcher(nlp, "foreign")
-        self.stance = rules.matcher(nlp, "stance", "pseudo", "reverse", "external")
-        self.hedges = rules.matcher(nlp, "hedge", "pseudo")
-        self.reporting = rules.matcher(nlp, "reporting")
+        # the prefilter: faction terms and anaphors without parse constraints
+        self.loose = rules.matcher(nlp, "faction", "anaphor", loose=True)
+        # every rule a parsed sentence is matched against, in one pass per sentence
+        self.matcher = rules.matcher(nlp, *MATCHED_TYPES)
         self.negators = {
             x.lower()
             for r in rules.of("negation")
@@ -151,6 +153,13 @@ class Extractor:
         # the pipeline, with table look-ups for its attribute ruler and lemmatizer
         self.parser = FastPipe(nlp)
 
+    def _matches(self, doc: Doc, *types: str) -> list[Match]:
+        """The matches of rules of these types in a parsed sentence (matched once per sentence)."""
+        found: list[Match] | None = doc.user_data.get(_MATCHES)
+        if found is None:
+            found = doc.user_data[_MATCHES] = self.matcher(doc)
+        return [m for m in found if m.rule.type in types]
+
     # -- step 1: which sentences to parse -------------------------------------------------
 
     def candidates(self, sentences: Sequence[Sentence]) -> list[Doc | None]:
@@ -162,7 +171,8 @@ class Extractor:
         out: list[Doc | None] = []
         previous = False
         for doc in self.nlp.tokenizer.pipe(s.text for s in sentences):  # type: ignore[union-attr]
-            flag = bool(self.loose_factions(doc)) or (previous and bool(self.loose_anaphora(doc)))
+            types = {m.rule.type for m in self.loose(doc)}
+            flag = "faction" in types or (previous and "anaphor" in types)
             out.append(doc if flag else None)
             previous = flag
         return out
@@ -246,7 +256,7 @@ class Extractor:
         Returns:
             The mentions, and whether they were inherited through an anaphor.
         """
-        found = self.factions(doc)
+        found = self._matches(doc, "faction")
         kept = longest(found)
         spans = {(m.start, m.end) for m in kept}
         out = []
@@ -257,7 +267,7 @@ class Extractor:
         out = self._drop_foreign(doc, self._drop_background(_dedupe(out)))
         if out or not antecedent:
             return out, False
-        for m in longest(self.anaphora(doc)):
+        for m in longest(self._matches(doc, "anaphor")):
             token = doc[m.end - 1]
             if (
                 m.rule.deps
@@ -274,7 +284,7 @@ class Extractor:
 
     def _drop_foreign(self, doc: Doc, mentions: list[MentionT]) -> list[MentionT]:
         """Drop mentions of another country's forces or services ('Ukrainian troops', 'US intelligence')."""
-        foreign = {i for m in self.foreign(doc) for i in range(m.start, m.end)}
+        foreign = {i for m in self._matches(doc, "foreign") for i in range(m.start, m.end)}
         if not foreign:
             return mentions
         kept = []
@@ -487,7 +497,7 @@ class Extractor:
     ) -> list[Found]:
         """Stance cues among ``tokens`` with negation, reversal and pseudo-cues applied."""
         allowed = {t.i for t in tokens}
-        matches = _memo(doc, "stance", self.stance)
+        matches = self._matches(doc, "stance", "pseudo", "reverse", "external")
         blocked = {i for m in matches if m.rule.type == "pseudo" for i in range(m.start, m.end)}
         external = any(
             m.rule.type == "external"
@@ -552,7 +562,7 @@ class Extractor:
         return self._decide(cues, anchor)
 
     def _hedges(self, doc: Doc, scope: set[int], lo: int, hi: int) -> list[Found]:
-        matches = _memo(doc, "hedges", self.hedges)
+        matches = self._matches(doc, "hedge", "pseudo")
         blocked = {i for m in matches if m.rule.type == "pseudo" for i in range(m.start, m.end)}
         found = []
         for m in longest(x for x in matches if x.rule.type == "hedge"):
@@ -585,7 +595,7 @@ class Extractor:
         sentences: Sequence[Sentence],
     ) -> tuple[str | None, str | None]:
         quoted = speakers.get(sentence.index)
-        for m in self.reporting(doc):
+        for m in self._matches(doc, "reporting"):
             token = doc[m.start]
             if m.rule.label == "according":
                 objs = [t for t in doc[m.end - 1].children if t.dep_ == "pobj"]
@@ -632,15 +642,6 @@ class Extractor:
         if quoted:
             return quoted, "source.quotation"
         return None, None
-
-
-def _memo(doc: Doc, name: str, matcher: Callable[[Doc], list[Match]]) -> list[Match]:
-    """A matcher's matches on a parsed sentence, computed once per sentence."""
-    key = f"argmap.{name}"
-    if key not in doc.user_data:
-        doc.user_data[key] = matcher(doc)
-    found: list[Match] = doc.user_data[key]
-    return found
 
 
 # -- helpers on the parse -----------------------------------------------------------------
