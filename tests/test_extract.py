@@ -189,6 +189,19 @@ def test_glued_words_are_parsed_apart(extract):
     assert claim.certainty == "hedged"
 
 
+def test_prefilter_parses_faction_sentences_and_the_pronouns_after_them(nlp, rules):
+    text = (
+        "Will the FSB stay loyal? They have no choice.\n"
+        "The FSB is loyal. They have no choice. They never had one.\n"
+        "The weather was fine. They went home.\n"
+    )
+    blocks = split_blocks(text, rules)
+    sentences = split_sentences(blocks, nlp)
+    parsed = [doc is not None for doc in Extractor(nlp, rules).candidates(sentences)]
+    # a question holds no claim and is no antecedent: neither it nor its follower is parsed
+    assert parsed == [False, False, True, True, True, False, False]
+
+
 def test_documents_parsed_together_give_the_claims_of_each_alone(nlp, rules):
     extractor = Extractor(nlp, rules)
     documents = []

@@ -165,12 +165,20 @@ class Extractor:
     def candidates(self, sentences: Sequence[Sentence]) -> list[Doc | None]:
         """Sentences that may hold a claim (a faction term, or a pronoun right after one).
 
+        A question is never a claim, nor an antecedent for the sentence after it,
+        so it is not parsed either.
+
         Returns:
             For each sentence, its tokens when it is a candidate, else None.
         """
         out: list[Doc | None] = []
         previous = False
-        for doc in self.nlp.tokenizer.pipe(s.text for s in sentences):  # type: ignore[union-attr]
+        texts = (s.text for s in sentences)
+        for sentence, doc in zip(sentences, self.nlp.tokenizer.pipe(texts), strict=True):  # type: ignore[union-attr]
+            if _QUESTION.search(sentence.text):
+                out.append(None)
+                previous = False
+                continue
             types = {m.rule.type for m in self.loose(doc)}
             flag = "faction" in types or (previous and "anaphor" in types)
             out.append(doc if flag else None)
