@@ -330,9 +330,11 @@ def _anchors(pattern: list[dict[str, Any]]) -> list[tuple[str, list[str]]]:
 class RuleMatcher:
     """Phrase, lemma and token-pattern rules compiled into spaCy matchers.
 
-    Token patterns go to a spaCy ``Matcher``, which runs only on docs holding an
-    anchor of one of them (a word the pattern requires); single-word rules are a
-    dictionary look-up on the tokens' hashes.
+    A token pattern runs only on docs holding all its anchors (the words it
+    requires): each doc gets a spaCy ``Matcher`` of just the patterns whose
+    anchors it holds (one per such set of patterns, kept), since the Matcher's
+    cost grows with its number of patterns. Single-word rules are a dictionary
+    look-up on the tokens' hashes.
     """
 
     def __init__(self, nlp: Language, rules: Iterable[Rule], *, loose: bool = False) -> None:
@@ -345,8 +347,12 @@ class RuleMatcher:
         self.tokens = Matcher(nlp.vocab, validate=True)
         self.words: dict[int, list[Rule]] = {}
         self.loose = loose
-        # per token pattern, its anchors: (column in _anchor_keys, hashes); [] for none
+        # per token pattern: its rule id and pattern, and its anchors as
+        # (column in _anchor_keys, hashes); [] for none
+        self.patterns: list[tuple[str, list[dict[str, Any]]]] = []
         self.anchors: list[list[tuple[int, frozenset[int]]]] = []
+        self._subsets: dict[int, Any] = {}
+        self._vocab = nlp.vocab
         self._anchor_keys: list[int] = []
         self._lower: dict[int, int] = {}
         for rule in self.rules.values():
@@ -369,6 +375,7 @@ class RuleMatcher:
                     raise RuleFileError(
                         f"rule {rule.id}: field pattern: {_one_line(str(exc))}"
                     ) from None
+                self.patterns.append((rule.id, pattern))
                 tests = []
                 for key, values in _anchors(pattern):
                     if IDS[key] not in self._anchor_keys:
@@ -378,16 +385,29 @@ class RuleMatcher:
                 self.anchors.append(tests)
         self._columns = [IDS["LOWER"]] if loose else [IDS["LOWER"], IDS["LEMMA"]]
 
-    def _may_match(self, rows: list[list[int]]) -> bool:
-        """Whether a token pattern may match: the doc holds every anchor of one."""
+    def _passing(self, rows: list[list[int]]) -> int:
+        """The token patterns whose anchors the doc holds, as a bit set of their indices."""
         if not self._anchor_keys or not rows:
-            return True
+            return (1 << len(self.patterns)) - 1
         first = len(self._columns)
         present = [{row[first + j] for row in rows} for j in range(len(self._anchor_keys))]
-        return any(
-            all(not present[column].isdisjoint(values) for column, values in tests)
-            for tests in self.anchors
-        )
+        bits = 0
+        for index, tests in enumerate(self.anchors):
+            if all(not present[column].isdisjoint(values) for column, values in tests):
+                bits |= 1 << index
+        return bits
+
+    def _matcher(self, bits: int) -> Any:
+        """A Matcher of the token patterns in the bit set (made once per set)."""
+        matcher = self._subsets.get(bits)
+        if matcher is None:
+            from spacy.matcher import Matcher
+
+            matcher = self._subsets[bits] = Matcher(self._vocab, validate=False)
+            for index, (rule_id, pattern) in enumerate(self.patterns):
+                if bits >> index & 1:
+                    matcher.add(rule_id, [pattern])
+        return matcher
 
     def __call__(self, doc: Doc | Span) -> list[Match]:
         """All matches in ``doc``, sorted by position, longest first at equal starts."""
@@ -400,8 +420,10 @@ class RuleMatcher:
             if len(doc)
             else []
         )
-        if len(self.tokens) and self._may_match(rows):
-            raw.extend(self.tokens(doc))
+        if self.patterns:
+            bits = self._passing(rows)
+            if bits:
+                raw.extend(self._matcher(bits)(doc))
         for match_id, start, end in raw:
             found.append(Match(self.rules[strings[match_id]], start, end))
         if self.words:
