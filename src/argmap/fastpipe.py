@@ -119,6 +119,11 @@ class _Table:
         return bits
 
 
+#: What the ruler does to a token with given attribute values: the one-token rules that
+#: match it, whether a residual pattern may match there, and the (column, value) pairs set.
+Plan = tuple[tuple[int, ...], bool, tuple[tuple[int, int], ...]]
+
+
 def _ones(bits: int) -> list[int]:
     out = []
     while bits:
@@ -166,16 +171,18 @@ class FastAttributeRuler:
         self.hints = _Table(keys, hints, strings)
         self.always = always
         self.columns = sorted({a for attrs in ruler.attrs for a in attrs}, key=int)
-        self._plans: dict[tuple[int, ...], tuple[tuple[int, ...], bool]] = {}
+        self._plans: dict[tuple[int, ...], Plan] = {}
         self._values: dict[tuple[int, ...], tuple[tuple[int, int], ...]] = {}
 
-    def _plan(self, row: tuple[int, ...]) -> tuple[tuple[int, ...], bool]:
+    def _plan(self, row: tuple[int, ...]) -> Plan:
         """For a token with these attribute values: the one-token rules that match it
-        (attr ids, in order), and whether a residual pattern may match there."""
+        (attr ids, in order), whether a residual pattern may match there, and the
+        (column, value) pairs the rules leave on it."""
         plan = self._plans.get(row)
         if plan is None:
             rules = tuple(dict.fromkeys(self.rule_ids[b] for b in _ones(self.rules(row))))
-            plan = self._plans[row] = (rules, self.always or bool(self.hints(row)))
+            residual = self.always or bool(self.hints(row))
+            plan = self._plans[row] = (rules, residual, self._assign(rules))
         return plan
 
     def _assign(self, rules: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
@@ -193,9 +200,12 @@ class FastAttributeRuler:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc) or not self.columns:
             return doc
-        rows = [tuple(r) for r in doc.to_array(self.keys).tolist()]
-        plans = [self._plan(row) for row in rows]
-        rules = [p[0] for p in plans]
+        known = self._plans
+        plans = [
+            known.get(row) or self._plan(row)
+            for row in map(tuple, doc.to_array(self.keys).tolist())
+        ]
+        assignments = [p[2] for p in plans]
         if len(self.residual) and any(p[1] for p in plans):
             strings = doc.vocab.strings
             extra: dict[int, list[int]] = {}
@@ -206,11 +216,11 @@ class FastAttributeRuler:
                 target = span[self.ruler.indices[attr_id]].i
                 extra.setdefault(target, []).append(attr_id)
             for target, more in extra.items():
-                rules[target] = tuple(sorted({*rules[target], *more}))
+                assignments[target] = self._assign(tuple(sorted({*plans[target][0], *more})))
         values = doc.to_array(self.columns)
         changed = False
-        for i, matched in enumerate(rules):
-            for column, value in self._assign(matched):
+        for i, assigned in enumerate(assignments):
+            for column, value in assigned:
                 values[i, column] = value
                 changed = True
         if changed:

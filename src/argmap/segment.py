@@ -95,10 +95,12 @@ def split_sentences(blocks: Iterable[Block], nlp: Language) -> list[Sentence]:
     sentences: list[Sentence] = []
     for (index, block), doc in zip(body, nlp.tokenizer.pipe(b.text for _, b in body), strict=True):  # type: ignore[union-attr]
         for sent in _sentencizer()(doc).sents:
-            text = sent.text.strip()
+            # the block's text by character offsets: Span.text would build every token
+            raw = block.text[sent.start_char : sent.end_char]
+            text = raw.strip()
             if not text or len(text) > MAX_SENTENCE_CHARS:
                 continue
-            lead = len(sent.text) - len(sent.text.lstrip())
+            lead = len(raw) - len(raw.lstrip())
             start = block.start + sent.start_char + lead
             sentences.append(
                 Sentence(
