@@ -39,6 +39,7 @@ from argmap.process import (
     work,
     work_shard,
 )
+from argmap.rules import RuleSet
 
 #: Documents read ahead and handed to a runner at once, per worker.
 WINDOW_PER_WORKER = 16
@@ -92,9 +93,11 @@ class SerialRunner:
 class PoolRunner:
     """A pool of worker processes, each with its own pipeline, started on first use."""
 
-    def __init__(self, settings: BuildSettings, jobs: int) -> None:
+    def __init__(self, settings: BuildSettings, jobs: int, rules: RuleSet | None = None) -> None:
         self.settings = settings
         self.workers = jobs
+        # the workers take the driver's rules rather than reading the rule files again
+        self.rules = None if rules is None else RuleSet(rules=rules.rules, sources=rules.sources)
         self._pool: Any = None
 
     def submit(self, sources: list[Source]) -> Pending:
@@ -102,7 +105,7 @@ class PoolRunner:
             methods = multiprocessing.get_all_start_methods()
             context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
             self._pool = context.Pool(
-                self.workers, initializer=init_worker, initargs=(self.settings,)
+                self.workers, initializer=init_worker, initargs=(self.settings, self.rules)
             )
         chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
         pending = self._pool.map_async(work, chunks, chunksize=1)
@@ -159,7 +162,7 @@ def make_runner(processor: DocumentProcessor, *, jobs: int = 1, scheduler: Any =
     if scheduler is not None:
         return DaskRunner(processor.settings, scheduler)
     if jobs > 1:
-        return PoolRunner(processor.settings, jobs)
+        return PoolRunner(processor.settings, jobs, processor.rules)
     return SerialRunner(processor)
 
 

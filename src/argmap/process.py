@@ -10,6 +10,7 @@ boundaries by pickling and go into the cache as JSON.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import json
@@ -228,10 +229,20 @@ def relabel(result: DocumentResult, doc_id: str, path: str) -> DocumentResult:
 _worker: DocumentProcessor | None = None
 
 
-def init_worker(settings: BuildSettings) -> None:
-    """Pool initializer: one processor (rules; pipeline on first use) per worker process."""
+def init_worker(settings: BuildSettings, rules: RuleSet | None = None) -> None:
+    """Pool initializer: one processor per worker process, its pipeline loaded at once.
+
+    Args:
+        settings: the build settings.
+        rules: the driver's rules (loaded again from the settings when None).
+    """
     global _worker
-    _worker = DocumentProcessor(settings)
+    _worker = DocumentProcessor(settings, rules)
+    # Load the pipeline now, while the driver reads the inputs. An initializer that
+    # raises makes the pool start workers forever: a failure is raised again, to
+    # the driver, by the first document.
+    with contextlib.suppress(Exception):
+        _worker.extractor  # noqa: B018
 
 
 def work(sources: list[Source]) -> list[DocumentResult]:
