@@ -274,3 +274,17 @@ def test_blocks_and_sentences_point_into_the_text(
         assert text[sentence.start : sentence.end] == sentence.text
         assert sentence.start >= previous_end
         previous_end = sentence.end
+
+
+@settings(max_examples=EXAMPLES * 8, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            [" ", "\n", "\t", "\u00a0", "\u200b", "\ufeff", "\u2060", "a", "."]
+        )
+    )
+)
+def test_blank_means_only_white_space_and_invisible_marks(text: str) -> None:
+    from argmap.ingest import _INVISIBLE, is_blank
+
+    assert is_blank(text) == (not "".join(c for c in text if c not in _INVISIBLE).strip())

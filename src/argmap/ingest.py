@@ -165,7 +165,10 @@ def decode(data: bytes, *, encoding: str = "utf-8", name: str = "<bytes>") -> st
 
 def is_blank(text: str) -> bool:
     """True for a text with nothing to read: empty, or only white space and invisible marks."""
-    return not text.translate(_DROP_INVISIBLE).strip()
+    stripped = text.strip()
+    if stripped and ord(stripped[0]) not in _DROP_INVISIBLE:
+        return False  # a visible character: no need to look at the rest
+    return not stripped.translate(_DROP_INVISIBLE).strip()
 
 
 def read_document(
