@@ -31,7 +31,7 @@ from argmap.export.files import (
 )
 from argmap.graph import build_graph, claim_relations, from_json, positions, to_json
 from argmap.ingest import DEFAULT_MAX_BYTES, doc_id_for, is_blank, iter_input_files
-from argmap.link import link
+from argmap.link import DocumentLayout, document_layout, link
 from argmap.models import Claim, Document, Manifest, Position, Relation
 from argmap.process import (
     BuildSettings,
@@ -255,8 +255,8 @@ def build(
     claims: list[Claim] = []
     errors: dict[str, str] = {}
     warnings: dict[str, str] = {}
-    # The linker reads the text between claims; texts are kept until it has run.
-    texts: dict[str, str] = {}
+    # The linker reads the text between claims: that much is kept, not the text.
+    layouts: dict[str, DocumentLayout] = {}
     seen_ids: dict[str, int] = {}
     runner = make_runner(processor, jobs=jobs, scheduler=scheduler)
     finished = False
@@ -273,9 +273,9 @@ def build(
                     seen_ids[doc_id] = 0
                 if is_blank(result.text):
                     warnings[str(path)] = f"{path}: empty file; built as a document with no claims"
-                texts[doc_id] = result.text
                 result = relabel(result, doc_id, str(path))
                 assert result.document is not None
+                layouts[doc_id] = document_layout(result.text, result.claims)
                 documents.append(result.document)
                 claims.extend(result.claims)
             if on_document:
@@ -289,15 +289,16 @@ def build(
         linkage = link(
             claims,
             rules,
-            texts=texts,
+            layouts=layouts,
             doc_ids=[d.doc_id for d in documents],
         )
         if store is not None:
             store.put_linkage(corpus_key, linkage)
     relations = linkage.relations
-    del texts
+    del layouts
     documents = [
-        d.model_copy(update={"overlaps": linkage.overlaps.get(d.doc_id, [])}) for d in documents
+        d.model_copy(update={"overlaps": [o.model() for o in linkage.overlaps.get(d.doc_id, [])]})
+        for d in documents
     ]
     manifest = Manifest(
         argmap_version=__version__,
