@@ -23,12 +23,13 @@ from argmap.export.files import (
     GRAPH,
     MANIFEST,
     dumps,
-    jsonl,
+    generation,
+    jsonl_line,
     jsonl_lines,
     locked,
     resolve_outputs,
-    write_outputs,
 )
+from argmap.export.nodelink import node_link_text
 from argmap.graph import build_graph, claim_relations, from_json, positions, to_json
 from argmap.ingest import DEFAULT_MAX_BYTES, doc_id_for, is_blank, iter_input_files
 from argmap.link import DocumentLayout, document_layout, link
@@ -329,17 +330,28 @@ def _cache(cache: PathLike | bool, key: str) -> DocumentCache | None:
 
 def write(amap: ArgumentMap, out: PathLike) -> None:
     """Write a map's files into ``out`` (atomically, under a lock)."""
-    out = Path(out)
-    with locked(out):
-        write_outputs(
-            out,
-            {
-                CLAIMS: jsonl(amap.claim_list),
-                DOCUMENTS: jsonl(amap.documents),
-                GRAPH: dumps(amap.to_json(), compact=True),
-                MANIFEST: dumps(amap.manifest.model_dump(mode="json") if amap.manifest else {}),
-            },
-        )
+    with generation(Path(out)) as gen:
+        with gen.file(CLAIMS) as handle:
+            for claim in amap.claim_list:
+                handle.write(jsonl_line(claim))
+        with gen.file(DOCUMENTS) as handle:
+            for doc in amap.documents:
+                handle.write(jsonl_line(doc))
+        with gen.file(GRAPH) as handle:
+            if amap._graph is not None:
+                # A graph already made (read from a file, or changed by hand) is written as it is.
+                handle.write(dumps(amap.to_json(), compact=True))
+            else:
+                claims = amap.claim_list
+                for piece in node_link_text(
+                    amap.documents,
+                    claims,
+                    amap.relations,
+                    records=lambda: (c.model_dump(mode="json") for c in claims),
+                ):
+                    handle.write(piece)
+        with gen.file(MANIFEST) as handle:
+            handle.write(dumps(amap.manifest.model_dump(mode="json") if amap.manifest else {}))
 
 
 def _read_jsonl(path: Path, model: type[Any], shown: Path) -> list[Any]:
