@@ -1,32 +1,40 @@
-"""Writing record by record: graph.json as networkx would write it, a generation file by file.
+"""Building into a folder record by record: the same files and the same map as building in memory.
 
-graph.json is written one record at a time, without the networkx graph, its
-node-link dict or the whole text; it must be the very text that
-``json.dumps(node_link_data(build_graph(...)))`` gives, whatever the map.
+A build with ``out=`` writes its claims as each document is done, links from a
+compact record of each claim and a layout of each text, and writes graph.json
+one record at a time; a build without ``out`` keeps everything as models. Both
+must give the very same bytes and the very same map.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
+import argmap
 from argmap.errors import OutputError
 from argmap.export.files import (
     CLAIMS,
     CURRENT,
+    DOCUMENTS,
     GRAPH,
+    MANIFEST,
     OUTPUT_FILES,
     STATE_DIR,
     dumps,
     generation,
+    jsonl_line,
     write_outputs,
 )
 from argmap.export.nodelink import node_link_text
 from argmap.graph import build_graph, to_json
-from argmap.models import Claim, Document, Relation
+from argmap.models import Claim, Document, DocumentOverlap, Relation
 
+from .conftest import ARTICLE, OTHER, RAW
 from .mapfixtures import tiny_map
 
 pytestmark = pytest.mark.usefixtures("shared_pipeline")
@@ -145,6 +153,107 @@ def test_streamed_graph_equals_node_link_data_on_odd_maps(case: str):
         claims, relations = [], []
     expected = graph_text(docs, claims, relations)
     assert streamed(docs, claims, relations) == expected
+
+
+# the build
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    raw = tmp_path_factory.mktemp("raw")
+    for name in sorted(RAW.glob("*.txt")):
+        shutil.copy(name, raw / name.name)
+    (raw / "copy.txt").write_text(ARTICLE, encoding="utf-8")
+    (raw / "paraphrase.txt").write_text(OTHER, encoding="utf-8")
+    (raw / "empty.txt").write_text("\n", encoding="utf-8")
+    return raw
+
+
+def test_built_files_are_those_of_the_map_built_in_memory(corpus: Path, tmp_path: Path):
+    in_memory = argmap.build(corpus)
+    written = argmap.build(corpus, out=tmp_path / "out", cache=False)
+    out = tmp_path / "out"
+    assert (out / CLAIMS).read_text(encoding="utf-8") == "".join(
+        map(jsonl_line, in_memory.claim_list)
+    )
+    assert (out / DOCUMENTS).read_text(encoding="utf-8") == "".join(
+        map(jsonl_line, in_memory.documents)
+    )
+    assert (out / GRAPH).read_text(encoding="utf-8") == dumps(in_memory.to_json(), compact=True)
+    assert in_memory.manifest is not None
+    assert (out / MANIFEST).read_text(encoding="utf-8") == dumps(
+        in_memory.manifest.model_dump(mode="json")
+    )
+    assert written.manifest == in_memory.manifest
+    argmap.write(in_memory, tmp_path / "again")
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "again" / name).read_bytes() == (out / name).read_bytes(), name
+
+
+def test_the_map_built_into_a_folder_reads_its_claims_when_first_used(corpus: Path, tmp_path: Path):
+    in_memory = argmap.build(corpus)
+    written = argmap.build(corpus, out=tmp_path / "out")
+    assert "claim_list" not in vars(written) and "documents" not in vars(written)
+    assert written.counts() == in_memory.counts()
+    assert repr(written) == repr(in_memory)
+    assert "claim_list" not in vars(written)
+    assert written.relations == in_memory.relations
+    assert written.claim_list == in_memory.claim_list
+    assert written.documents == in_memory.documents
+    assert written.positions == in_memory.positions
+    assert written.to_json() == in_memory.to_json()
+    assert written.claims(faction="fsb", stance="disloyal") == in_memory.claims(
+        faction="fsb", stance="disloyal"
+    )
+    assert written.export("aif") == in_memory.export("aif")
+
+
+def test_the_map_of_a_build_whose_files_were_replaced_says_so(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    first = argmap.build(corpus, out=out)
+    for _ in range(2):  # the generation before the current one is kept; older ones go
+        argmap.build(corpus, out=out)
+    with pytest.raises(OutputError, match="replaced by later builds"):
+        _ = first.claim_list
+
+
+def test_a_build_that_stops_midway_keeps_the_outputs_in_force(corpus: Path, tmp_path: Path):
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    before = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+    done: list[str] = []
+
+    def stop(name: str) -> None:
+        done.append(name)
+        if len(done) == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        argmap.build(corpus, out=out, on_document=stop, cache=False)
+    assert {name: (out / name).read_bytes() for name in OUTPUT_FILES} == before
+    generations = [p.name for p in (out / STATE_DIR).iterdir() if p.name.startswith("gen-")]
+    assert generations == [os.readlink(out / STATE_DIR / CURRENT)]
+
+
+def test_a_build_with_no_claims_writes_the_same_files(tmp_path: Path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "quiet.txt").write_text("Nothing about any faction here.\n", encoding="utf-8")
+    (raw / "empty.txt").write_text("", encoding="utf-8")
+    in_memory = argmap.build(raw)
+    argmap.build(raw, out=tmp_path / "out")
+    argmap.write(in_memory, tmp_path / "again")
+    for name in OUTPUT_FILES:
+        assert (tmp_path / "again" / name).read_bytes() == (tmp_path / "out" / name).read_bytes()
+
+
+def test_documents_have_their_overlaps_as_models_and_in_the_file(seed_build):
+    out, amap = seed_build
+    written = [json.loads(line) for line in (out / DOCUMENTS).read_text().splitlines()]
+    assert [d["overlaps"] for d in written] == [
+        [o.model_dump(mode="json") for o in d.overlaps] for d in amap.documents
+    ]
+    assert all(isinstance(o, DocumentOverlap) for d in amap.documents for o in d.overlaps)
 
 
 # generations written file by file
