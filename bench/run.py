@@ -16,7 +16,8 @@ check that ``argmap eval`` on the seeds gives identical figures, and the build
 identical files, with and without every speed-up (cache cold and warm,
 ``--jobs 2``, a Dask cluster of 2 workers on loopback).
 
-Usage: ``python bench/run.py [--words N] [--skip-memory] [--out bench/out]``.
+Usage: ``python bench/run.py [--words N] [--skip-memory | --only-memory] [--out bench/out]``
+(``--only-memory``: the memory rows alone, no timings and no checks).
 Timings on a shared machine are noisy: read the ratios, which are taken in
 the same run.
 """
@@ -160,16 +161,51 @@ def eval_checks(work: Path) -> list[tuple[str, bool, bool]]:
     return checks
 
 
+def memory_rows(work: Path) -> list[str]:
+    """Peak RSS of ``argmap build --no-cache`` on 1,000 and 10,000 short articles: table rows."""
+    mem = []
+    for n in (1_000, 10_000):
+        folder = work / f"mem{n}"
+        make_corpus(folder, raw=ROOT / "data" / "raw", documents=n, lines=2)
+        out = work / f"mem{n}-out"
+        run = Run(argmap_cmd("build", str(folder), "--out", str(out), "--no-cache", "-q"))
+        counts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]
+        size = sum((out / name).stat().st_size for name in OUTPUT_FILES)
+        mem.append((n, words_in(folder), run, counts, size))
+        print(f"memory, {n} documents: {run.peak_rss / 2**20:.0f} MiB in {run.seconds:.1f} s", flush=True)
+    lines = [
+        "| argmap build, 1 process | words | claims | relations | output MiB | seconds | peak RSS MiB |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for n, w, run, counts, size in mem:
+        lines.append(
+            f"| {n:,} documents | {w:,} | {counts['claims']:,} | {counts['relations']:,} "
+            f"| {size / 2**20:.1f} | {run.seconds:.1f} | {run.peak_rss / 2**20:.0f} |"
+        )
+    ratio = mem[1][2].peak_rss / max(1, mem[0][2].peak_rss)
+    lines.append(f"| 10,000 / 1,000 | | | | | | {ratio:.2f}x (target < 2x: {'yes' if ratio < 2 else 'NO'}) |")
+    for sub in ("mem1000", "mem10000", "mem1000-out", "mem10000-out"):
+        shutil.rmtree(work / sub, ignore_errors=True)
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--words", type=int, default=300_000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--skip-memory", action="store_true")
+    parser.add_argument("--only-memory", action="store_true")
     opts = parser.parse_args()
     work: Path = opts.out
     if work.exists():
         shutil.rmtree(work)
     work.mkdir(parents=True)
+    if opts.only_memory:
+        table = "\n".join(memory_rows(work))
+        print()
+        print(table)
+        (work / "results.md").write_text(table + "\n", encoding="utf-8")
+        return
     corpus = work / "corpus"
     n_docs, _ = make_corpus(corpus, raw=ROOT / "data" / "raw", words=opts.words)
     words = words_in(corpus)
@@ -206,28 +242,7 @@ def main() -> None:
         lines.append(f"| {name} | {value:.2f} | >= {target:g} | {'yes' if value >= target else 'NO'} |")
 
     if not opts.skip_memory:
-        mem = []
-        for n in (1_000, 10_000):
-            folder = work / f"mem{n}"
-            make_corpus(folder, raw=ROOT / "data" / "raw", documents=n, lines=2)
-            out = work / f"mem{n}-out"
-            run = Run(argmap_cmd("build", str(folder), "--out", str(out), "--no-cache", "-q"))
-            counts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]
-            size = sum((out / name).stat().st_size for name in OUTPUT_FILES)
-            mem.append((n, words_in(folder), run, counts, size))
-            print(f"memory, {n} documents: {run.peak_rss / 2**20:.0f} MiB in {run.seconds:.1f} s", flush=True)
-        lines += [
-            "",
-            "| argmap build, 1 process | words | claims | relations | output MiB | seconds | peak RSS MiB |",
-            "|---|---:|---:|---:|---:|---:|---:|",
-        ]
-        for n, w, run, counts, size in mem:
-            lines.append(
-                f"| {n:,} documents | {w:,} | {counts['claims']:,} | {counts['relations']:,} "
-                f"| {size / 2**20:.1f} | {run.seconds:.1f} | {run.peak_rss / 2**20:.0f} |"
-            )
-        ratio = mem[1][2].peak_rss / max(1, mem[0][2].peak_rss)
-        lines.append(f"| 10,000 / 1,000 | | | | | | {ratio:.2f}x (target < 2x: {'yes' if ratio < 2 else 'NO'}) |")
+        lines += [""] + memory_rows(work)
 
     checks = eval_checks(work)
     lines += ["", "| speed-up (seeds) | eval figures identical | files identical |", "|---|---|---|"]

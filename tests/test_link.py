@@ -10,10 +10,12 @@ import pytest
 from networkx.readwrite import json_graph
 
 from argmap.graph import build_graph, from_json, positions, to_json
-from argmap.link import link, signature
+from argmap.link import document_layout, link, signature
 from argmap.link.crossdoc import topical_links
 from argmap.link.restate import similarity
 from argmap.models import Claim, Document, DocumentOverlap
+
+from .mapfixtures import SEEDS
 
 PARAGRAPH = "\n"
 
@@ -520,3 +522,41 @@ def test_the_siloviki_take_in_the_military_and_the_fsb(rules):
     found, _ = relations_of(rules, doc)
     assert found[("d-02", "d-01", "contrasts")].basis == "discourse:but"
     assert not [k for k in found if "d-03" in k]
+
+
+# Linking from compact records
+
+
+def test_a_layout_of_each_text_stands_in_for_the_text(seed_build, rules):
+    """The build keeps what discourse linking reads of a text, not the text, and hands
+    link() its claims one at a time."""
+    _out, amap = seed_build
+    claims = amap.claim_list
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+    layouts = {
+        doc_id: document_layout(text, [c for c in claims if c.doc_id == doc_id])
+        for doc_id, text in texts.items()
+    }
+    with_texts = link(claims, rules, texts=texts)
+    with_layouts = link(iter(claims), rules, layouts=layouts)
+    assert with_layouts.relations == with_texts.relations == amap.relations
+    assert with_layouts.overlaps == with_texts.overlaps
+    # the layout matters: without it, paragraphs and cue sentences are not seen
+    assert link(claims, rules).relations != with_texts.relations
+
+
+def test_a_gap_lends_its_cue_and_paragraphs_bound_a_unit(rules):
+    text, claims = article(
+        "d",
+        ("The oligarchs are loyal to Putin.", "oligarchs", "loyal"),
+        "Indeed, other indicators are now appearing.",
+        ("The oligarchs funded his campaign in 2018.", "oligarchs", "loyal"),
+        PARAGRAPH,
+        ("This is why the oligarchs stay quiet.", "oligarchs", "loyal"),
+    )
+    layout = document_layout(text, claims)
+    assert layout.paragraphs == (0, 0, 1)
+    assert layout.gaps == {1: "Indeed, other indicators are now appearing."}
+    found = link(claims, rules, layouts={"d": layout}).relations
+    assert link(claims, rules, texts={"d": text}).relations == found
+    assert ("d-02", "d-01", "discourse:indeed") in {(r.source, r.target, r.basis) for r in found}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ParamSpec
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import networkx as nx
 from pydantic import ValidationError
@@ -22,16 +22,18 @@ from argmap.export.files import (
     DOCUMENTS,
     GRAPH,
     MANIFEST,
+    Generation,
     dumps,
-    jsonl,
+    generation,
+    jsonl_line,
     jsonl_lines,
     locked,
     resolve_outputs,
-    write_outputs,
 )
+from argmap.export.nodelink import node_link_text, with_overlaps
 from argmap.graph import build_graph, claim_relations, from_json, positions, to_json
 from argmap.ingest import DEFAULT_MAX_BYTES, doc_id_for, is_blank, iter_input_files
-from argmap.link import link
+from argmap.link import ClaimLike, DocumentLayout, Linkage, document_layout, link
 from argmap.models import Claim, Document, Manifest, Position, Relation
 from argmap.process import (
     BuildSettings,
@@ -48,12 +50,33 @@ if TYPE_CHECKING:
     from argmap.query import Explanation, Summary
 
 PathLike = str | Path
-P = ParamSpec("P")
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How big a map is: what ``argmap build`` reports."""
+
+    documents: int
+    claims: int
+    relations: int
+    factions: dict[str, int]
+    """Claims per faction."""
+    stances: dict[str, int]
+    """Claims per stance."""
+
+
+_READ_LATER = {"documents": (DOCUMENTS, Document), "claim_list": (CLAIMS, Claim)}
+"""What a map built with ``out=`` reads from its files when first used: attribute ->
+(file, record model)."""
 
 
 @dataclass
 class ArgumentMap:
-    """A built (or loaded) argument map: documents, claims, relations and the graph."""
+    """A built (or loaded) argument map: documents, claims, relations and the graph.
+
+    A map built with ``out=`` holds little: its documents and claims are read
+    from the files the build wrote the first time they are used.
+    """
 
     documents: list[Document]
     claim_list: list[Claim]
@@ -62,6 +85,35 @@ class ArgumentMap:
     errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)
     _graph: nx.MultiDiGraph | None = None
+    _counts: Counts | None = field(default=None, repr=False, compare=False)
+    _written: Path | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def _read_later(
+        cls, folder: Path, relations: list[Relation], manifest: Manifest, counts: Counts
+    ) -> ArgumentMap:
+        """The map a build wrote into ``folder`` (its generation): documents and claims
+        are read from there when first used."""
+        amap = cls.__new__(cls)
+        amap.relations = relations
+        amap.manifest = manifest
+        amap.errors = dict(manifest.errors)
+        amap.warnings = dict(manifest.warnings)
+        amap._graph = None
+        amap._counts = counts
+        amap._written = folder
+        return amap
+
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> Any:
+            # Only reached for attributes never set: those a map built with ``out=`` reads late.
+            folder = self.__dict__.get("_written")
+            if name not in _READ_LATER or folder is None:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            value = _read_written(folder, *_READ_LATER[name])
+            setattr(self, name, value)
+            return value
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -74,6 +126,12 @@ class ArgumentMap:
     def positions(self) -> list[Position]:
         """Claims aggregated per faction and stance, with independent-document counts."""
         return positions(self.documents, self.claim_list)
+
+    def counts(self) -> Counts:
+        """Documents, claims and relations, and claims per faction and per stance."""
+        if self._counts is None:
+            return _count(self.documents, self.claim_list, self.relations)
+        return self._counts
 
     def claims(
         self,
@@ -120,9 +178,10 @@ class ArgumentMap:
         return to_json(self.graph)
 
     def __repr__(self) -> str:
+        counts = self.counts()
         return (
-            f"ArgumentMap(documents={len(self.documents)}, claims={len(self.claim_list)}, "
-            f"relations={len(self.relations)})"
+            f"ArgumentMap(documents={counts.documents}, claims={counts.claims}, "
+            f"relations={counts.relations})"
         )
 
     def summary(self) -> Summary:
@@ -171,31 +230,16 @@ class ArgumentMap:
         return summary_html(self.summary())
 
 
-def _writes_to_out(func: Callable[P, ArgumentMap]) -> Callable[P, ArgumentMap]:
-    """Run a build holding the lock on ``out`` from start to end, then write into ``out``.
-
-    The lock is taken first so that a second build into the same folder fails at
-    once rather than after all its work; every other option passes through.
-    """
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> ArgumentMap:
-        out = kwargs.get("out")
-        if out is None:
-            return func(*args, **kwargs)
-        kwargs["out"] = None
-        folder = Path(str(out))
-        if kwargs.get("cache", True) is True:
-            kwargs["cache"] = folder / CACHE_DIR
-        with locked(folder):
-            amap = func(*args, **kwargs)
-            write(amap, folder)
-            return amap
-
-    return wrapper
+def _count(documents: Sized, claims: Sequence[ClaimLike], relations: Sized) -> Counts:
+    return Counts(
+        documents=len(documents),
+        claims=len(claims),
+        relations=len(relations),
+        factions=dict(Counter(f for c in claims for f in c.factions)),
+        stances=dict(Counter(c.stance for c in claims)),
+    )
 
 
-@_writes_to_out
 def build(
     paths: PathLike | Sequence[PathLike] = "data/raw",
     *,
@@ -210,6 +254,12 @@ def build(
     cache: PathLike | bool = True,
 ) -> ArgumentMap:
     """Build the argument map of a set of articles.
+
+    With ``out``, the claims go to their file as each document is done and the
+    other files are written record by record, so that memory holds no more than
+    a compact record of each document and claim (what linking across documents
+    needs); the map returned reads its documents and claims from those files
+    when they are first used.
 
     Args:
         paths: files or folders of ``.txt``/``.md`` articles.
@@ -235,7 +285,8 @@ def build(
         RuleFileError: the taxonomy file is malformed.
         ModelError: the spaCy pipeline cannot be loaded.
         InputError: an input path does not exist.
-        OutputError: another build is writing into ``out``.
+        OutputError: another build is writing into ``out``, or the outputs cannot
+            be written (the previous ones are kept).
         SchedulerError: the Dask scheduler cannot be used.
     """
     if isinstance(paths, (str, Path)):
@@ -246,24 +297,81 @@ def build(
         encoding=encoding,
         max_bytes=max_bytes,
     )
-    rules = RuleSet.load(taxonomy)
-    meta = model_meta(model)
+    run = _Run(jobs=jobs, scheduler=scheduler, on_document=on_document)
+    if out is None:
+        return _build_in_memory(paths, settings, run, cache=None if cache is True else cache)
+    folder = Path(out)
+    # The lock first, so that a second build into the same folder fails at once.
+    with locked(folder):
+        return _build_into(
+            paths, settings, run, folder, cache=folder / CACHE_DIR if cache is True else cache
+        )
+
+
+@dataclass(frozen=True)
+class _Run:
+    """How the documents are processed: where, and who hears of each one done."""
+
+    jobs: int
+    scheduler: Any
+    on_document: Callable[[str], None] | None
+
+
+class _Setup(NamedTuple):
+    rules: RuleSet
+    meta: dict[str, Any]
+    files: list[Path]
+    store: DocumentCache | None
+
+
+def _setup(
+    paths: Sequence[PathLike], settings: BuildSettings, cache: PathLike | bool | None
+) -> _Setup:
+    rules = RuleSet.load(settings.taxonomy)
+    meta = model_meta(settings.model)
     files = list(iter_input_files(Path(p) for p in paths))
-    store = _cache(cache, cache_key(settings, rules, meta))
-    processor = DocumentProcessor(settings, rules)
-    documents: list[Document] = []
-    claims: list[Claim] = []
-    errors: dict[str, str] = {}
-    warnings: dict[str, str] = {}
-    # The linker reads the text between claims; texts are kept until it has run.
-    texts: dict[str, str] = {}
+    store = None
+    if cache is not None and not isinstance(cache, bool):
+        store = DocumentCache(Path(cache), cache_key(settings, rules, meta))
+    return _Setup(rules, meta, files, store)
+
+
+class ClaimLabels(NamedTuple):
+    """What writing the graph reads of a claim besides its record (factions, stance...)."""
+
+    id: str
+    doc_id: str
+    factions: tuple[str, ...]
+    stance: str
+    certainty: str
+
+
+@dataclass
+class _Corpus:
+    """What a build keeps of each document once it is done: small records, never its
+    text; the claims themselves go to a file or a list (:func:`_process`)."""
+
+    documents: list[Document] = field(default_factory=list)
+    """Without their overlaps, which linking gives."""
+    claims: list[ClaimLabels] = field(default_factory=list)
+    layouts: dict[str, DocumentLayout] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    warnings: dict[str, str] = field(default_factory=dict)
+
+
+def _process(
+    setup: _Setup, settings: BuildSettings, run: _Run, keep: Callable[[list[Claim]], None]
+) -> _Corpus:
+    """Process every input, in input order; each document's claims go to ``keep``."""
+    corpus = _Corpus()
     seen_ids: dict[str, int] = {}
-    runner = make_runner(processor, jobs=jobs, scheduler=scheduler)
+    processor = DocumentProcessor(settings, setup.rules)
+    runner = make_runner(processor, jobs=run.jobs, scheduler=run.scheduler)
     finished = False
     try:
-        for path, result in results(files, runner, settings=settings, cache=store):
+        for path, result in results(setup.files, runner, settings=settings, cache=setup.store):
             if result.document is None:
-                errors[str(path)] = result.error or f"{path}: cannot read"
+                corpus.errors[str(path)] = result.error or f"{path}: cannot read"
             else:
                 doc_id = doc_id_for(path)
                 if doc_id in seen_ids:
@@ -272,73 +380,175 @@ def build(
                 else:
                     seen_ids[doc_id] = 0
                 if is_blank(result.text):
-                    warnings[str(path)] = f"{path}: empty file; built as a document with no claims"
-                texts[doc_id] = result.text
+                    corpus.warnings[str(path)] = (
+                        f"{path}: empty file; built as a document with no claims"
+                    )
                 result = relabel(result, doc_id, str(path))
                 assert result.document is not None
-                documents.append(result.document)
-                claims.extend(result.claims)
-            if on_document:
-                on_document(str(path))
+                corpus.documents.append(result.document)
+                # The linker reads the text between claims: that much is kept, not the text.
+                corpus.layouts[doc_id] = document_layout(result.text, result.claims)
+                corpus.claims.extend(
+                    ClaimLabels(c.id, c.doc_id, tuple(c.factions), c.stance, c.certainty)
+                    for c in result.claims
+                )
+                keep(result.claims)
+            if run.on_document:
+                run.on_document(str(path))
         finished = True
     finally:
         runner.close(cancel=not finished)
-    corpus_key = linkage_key(documents)
+    return corpus
+
+
+def _linkage(corpus: _Corpus, setup: _Setup, claims: Callable[[], Iterator[Claim]]) -> Linkage:
+    """The corpus's linkage, from the cache or by linking ``claims()``."""
+    store = setup.store
+    corpus_key = linkage_key(corpus.documents)
     linkage = store.get_linkage(corpus_key) if store is not None else None
     if linkage is None:
         linkage = link(
-            claims,
-            rules,
-            texts=texts,
-            doc_ids=[d.doc_id for d in documents],
+            claims(),
+            setup.rules,
+            layouts=corpus.layouts,
+            doc_ids=[d.doc_id for d in corpus.documents],
         )
         if store is not None:
             store.put_linkage(corpus_key, linkage)
-    relations = linkage.relations
-    del texts
-    documents = [
-        d.model_copy(update={"overlaps": linkage.overlaps.get(d.doc_id, [])}) for d in documents
-    ]
-    manifest = Manifest(
+    corpus.layouts.clear()
+    return linkage
+
+
+def _manifest(
+    corpus: _Corpus, setup: _Setup, settings: BuildSettings, linkage: Linkage
+) -> Manifest:
+    name, version = model_label(setup.meta)
+    return Manifest(
         argmap_version=__version__,
-        model=model_label(meta)[0],
-        model_version=model_label(meta)[1],
-        taxonomy_sha256=rules.sha256,
+        model=name,
+        model_version=version,
+        taxonomy_sha256=setup.rules.sha256,
         counts={
-            "documents": len(documents),
-            "claims": len(claims),
-            "relations": len(relations),
-            "errors": len(errors),
+            "documents": len(corpus.documents),
+            "claims": len(corpus.claims),
+            "relations": len(linkage.relations),
+            "errors": len(corpus.errors),
         },
-        documents={d.doc_id: d.sha256 for d in documents},
-        errors=errors,
-        warnings=warnings,
-        encoding=encoding,
+        documents={d.doc_id: d.sha256 for d in corpus.documents},
+        errors=corpus.errors,
+        warnings=corpus.warnings,
+        encoding=settings.encoding,
     )
-    amap = ArgumentMap(documents, claims, relations, manifest, errors, warnings)
-    return amap
 
 
-def _cache(cache: PathLike | bool, key: str) -> DocumentCache | None:
-    """The document cache: a folder, or none (True means none without an output folder)."""
-    if isinstance(cache, bool):
-        return None
-    return DocumentCache(Path(cache), key)
+def _build_in_memory(
+    paths: Sequence[PathLike], settings: BuildSettings, run: _Run, *, cache: PathLike | bool | None
+) -> ArgumentMap:
+    """A build kept in memory: documents, claims and relations as models."""
+    setup = _setup(paths, settings, cache)
+    claims: list[Claim] = []
+    corpus = _process(setup, settings, run, claims.extend)
+    linkage = _linkage(corpus, setup, lambda: iter(claims))
+    manifest = _manifest(corpus, setup, settings, linkage)
+    documents = [with_overlaps(d, linkage.overlaps) for d in corpus.documents]
+    return ArgumentMap(
+        documents, claims, linkage.relations, manifest, corpus.errors, corpus.warnings
+    )
+
+
+def _build_into(
+    paths: Sequence[PathLike],
+    settings: BuildSettings,
+    run: _Run,
+    out: Path,
+    *,
+    cache: PathLike | bool | None,
+) -> ArgumentMap:
+    """A build written into ``out`` as it goes (lock held): the claims to their file as
+    each document is done, the other files record by record once linked."""
+    setup = _setup(paths, settings, cache)
+    with generation(out) as gen:
+        claims_file = gen.file(CLAIMS)
+
+        def keep(claims: list[Claim]) -> None:
+            claims_file.write("".join(map(jsonl_line, claims)))
+
+        corpus = _process(setup, settings, run, keep)
+        claims_file.close()
+        path = claims_file.path
+        linkage = _linkage(corpus, setup, lambda: map(Claim.model_validate_json, _lines(path)))
+        manifest = _manifest(corpus, setup, settings, linkage)
+        _write_rest(gen, corpus.documents, corpus.claims, linkage, manifest, records=path)
+    counts = _count(corpus.documents, corpus.claims, linkage.relations)
+    return ArgumentMap._read_later(gen.path.resolve(), linkage.relations, manifest, counts)
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The lines of a JSON Lines file of this build, one at a time."""
+    with open(path, encoding="utf-8", newline="\n") as handle:
+        yield from handle
+
+
+def _write_rest(
+    gen: Generation,
+    documents: Sequence[Document],
+    claims: Sequence[ClaimLabels],
+    linkage: Linkage,
+    manifest: Manifest,
+    *,
+    records: Path,
+) -> None:
+    """documents.jsonl, graph.json and manifest.json of a build, record by record."""
+    with gen.file(DOCUMENTS) as handle:
+        for doc in documents:
+            handle.write(jsonl_line(with_overlaps(doc, linkage.overlaps)))
+    with gen.file(GRAPH) as handle:
+        for piece in node_link_text(
+            documents,
+            claims,
+            linkage.relations,
+            records=lambda: map(json.loads, _lines(records)),
+            overlaps=linkage.overlaps,
+        ):
+            handle.write(piece)
+    with gen.file(MANIFEST) as handle:
+        handle.write(dumps(manifest.model_dump(mode="json")))
+
+
+def _read_written(folder: Path, name: str, model: type[Any]) -> list[Any]:
+    """The records of file ``name`` that a build wrote into ``folder`` (its generation)."""
+    if not folder.is_dir():
+        raise OutputError(
+            f"{folder}: the outputs of this build were replaced by later builds; "
+            "argmap.load reads the current ones"
+        )
+    return _read_jsonl(folder / name, model, folder / name)
 
 
 def write(amap: ArgumentMap, out: PathLike) -> None:
     """Write a map's files into ``out`` (atomically, under a lock)."""
-    out = Path(out)
-    with locked(out):
-        write_outputs(
-            out,
-            {
-                CLAIMS: jsonl(amap.claim_list),
-                DOCUMENTS: jsonl(amap.documents),
-                GRAPH: dumps(amap.to_json(), compact=True),
-                MANIFEST: dumps(amap.manifest.model_dump(mode="json") if amap.manifest else {}),
-            },
-        )
+    with generation(Path(out)) as gen:
+        with gen.file(CLAIMS) as handle:
+            for claim in amap.claim_list:
+                handle.write(jsonl_line(claim))
+        with gen.file(DOCUMENTS) as handle:
+            for doc in amap.documents:
+                handle.write(jsonl_line(doc))
+        with gen.file(GRAPH) as handle:
+            if amap._graph is not None:
+                # A graph already made (read from a file, or changed by hand) is written as it is.
+                handle.write(dumps(amap.to_json(), compact=True))
+            else:
+                claims = amap.claim_list
+                for piece in node_link_text(
+                    amap.documents,
+                    claims,
+                    amap.relations,
+                    records=lambda: (c.model_dump(mode="json") for c in claims),
+                ):
+                    handle.write(piece)
+        with gen.file(MANIFEST) as handle:
+            handle.write(dumps(amap.manifest.model_dump(mode="json") if amap.manifest else {}))
 
 
 def _read_jsonl(path: Path, model: type[Any], shown: Path) -> list[Any]:

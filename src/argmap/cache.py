@@ -26,7 +26,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from argmap.link import Linkage
+from argmap.link import Linkage, Overlap
 from argmap.models import Claim, Document, DocumentOverlap, Relation
 from argmap.process import DocumentResult
 
@@ -85,8 +85,7 @@ class DocumentCache:
             return Linkage(
                 relations=[Relation.model_validate(r) for r in raw["relations"]],
                 overlaps={
-                    doc: [DocumentOverlap.model_validate(o) for o in items]
-                    for doc, items in raw["overlaps"].items()
+                    doc: [_overlap(o) for o in items] for doc, items in raw["overlaps"].items()
                 },
                 groups={str(k): str(v) for k, v in raw["groups"].items()},
             )
@@ -98,12 +97,17 @@ class DocumentCache:
         raw = {
             "relations": [r.model_dump(mode="json") for r in linkage.relations],
             "overlaps": {
-                doc: [o.model_dump(mode="json") for o in items]
-                for doc, items in linkage.overlaps.items()
+                doc: [o._asdict() for o in items] for doc, items in linkage.overlaps.items()
             },
             "groups": linkage.groups,
         }
         _write_quietly(self._linkage_path(key), json.dumps(raw, ensure_ascii=False) + "\n")
+
+
+def _overlap(raw: object) -> Overlap:
+    """A cached overlap, checked as the output model checks it."""
+    checked = DocumentOverlap.model_validate(raw)
+    return Overlap(checked.doc_id, checked.restated_claims, checked.share)
 
 
 def linkage_key(documents: Iterable[Document]) -> str:

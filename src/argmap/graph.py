@@ -20,17 +20,18 @@ Serialisation is networkx's node-link format with ``edges="edges"``, as in
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import networkx as nx
 from networkx.readwrite import json_graph
 
-from argmap.link.restate import syndication_groups
-from argmap.models import STANCES, Claim, Document, Position, Relation
+from argmap.link.restate import Overlap, syndication_groups
+from argmap.link.text import ClaimLike
+from argmap.models import STANCES, Claim, Document, DocumentOverlap, Position, Relation
 
 
-def positions(documents: Sequence[Document], claims: Sequence[Claim]) -> list[Position]:
+def positions(documents: Sequence[Document], claims: Sequence[ClaimLike]) -> list[Position]:
     """Claims aggregated per faction and stance, with independent-document counts.
 
     Documents are independent unless they are copies of one article, as their
@@ -40,9 +41,20 @@ def positions(documents: Sequence[Document], claims: Sequence[Claim]) -> list[Po
         documents: the documents, with their overlaps.
         claims: their claims.
     """
-    doc_ids = sorted({d.doc_id for d in documents} | {c.doc_id for c in claims})
-    group_of = syndication_groups(doc_ids, {d.doc_id: d.overlaps for d in documents})
-    members: dict[tuple[str, str], list[Claim]] = defaultdict(list)
+    return corpus_positions(
+        (d.doc_id for d in documents), {d.doc_id: d.overlaps for d in documents}, claims
+    )
+
+
+def corpus_positions(
+    doc_ids: Iterable[str],
+    overlaps: Mapping[str, Sequence[DocumentOverlap | Overlap]],
+    claims: Sequence[ClaimLike],
+) -> list[Position]:
+    """:func:`positions` of documents given by id and overlaps (doc_id -> its overlaps)."""
+    all_ids = sorted(set(doc_ids) | {c.doc_id for c in claims})
+    group_of = syndication_groups(all_ids, overlaps)
+    members: dict[tuple[str, str], list[ClaimLike]] = defaultdict(list)
     for claim in claims:
         for faction in claim.factions:
             members[(faction, claim.stance)].append(claim)

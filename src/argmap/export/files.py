@@ -21,8 +21,8 @@ import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +47,10 @@ LOCK = ".lock"
 _UNICODE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85": "\\u0085"})
 
 
-def jsonl(records: Iterable[BaseModel]) -> str:
-    """Records as JSON Lines, keys in model order, non-ASCII kept (line separators escaped)."""
-    return "".join(r.model_dump_json().translate(_UNICODE_BREAKS) + "\n" for r in records)
+def jsonl_line(record: BaseModel) -> str:
+    """A record as a line of JSON Lines, ``\\n`` included: keys in model order, non-ASCII
+    kept, line separators escaped."""
+    return record.model_dump_json().translate(_UNICODE_BREAKS) + "\n"
 
 
 def jsonl_lines(text: str) -> list[str]:
@@ -240,53 +241,161 @@ def write_outputs(out: Path, files: dict[str, str]) -> None:
             folder, or the files cannot be written (the previous ones are kept).
     """
     for name in files:
-        if name != Path(name).name or name in {"", ".", "..", STATE_DIR, LOCK}:
-            raise OutputError(f"{name!r}: not a plain output file name")
+        _check_name(name)
+    with generation(out) as gen:
+        for name, text in files.items():
+            with gen.file(name) as handle:
+                handle.write(text)
+
+
+def _check_name(name: str) -> None:
+    if name != Path(name).name or name in {"", ".", "..", STATE_DIR, LOCK}:
+        raise OutputError(f"{name!r}: not a plain output file name")
+
+
+def _cannot_write(exc: OSError, out: Path) -> OutputError:
+    where = exc.filename or out
+    return OutputError(f"{where}: cannot write ({exc.strerror}); the previous outputs are kept")
+
+
+class OutputFile:
+    """A file of a new generation, open for writing (text, UTF-8, ``\\n`` line ends).
+
+    A failed write is an :class:`~argmap.errors.OutputError` that says the
+    previous outputs are kept.
+    """
+
+    def __init__(self, path: Path, out: Path) -> None:
+        self.path = path
+        self._out = out
+        try:
+            self._handle = open(path, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+        except OSError as exc:
+            raise _cannot_write(exc, out) from None
+
+    def write(self, text: str) -> None:
+        """Append ``text``."""
+        try:
+            self._handle.write(text)
+        except OSError as exc:
+            raise _cannot_write(exc, self._out) from None
+
+    def close(self) -> None:
+        """Flush the file to disk and close it."""
+        if self._handle.closed:
+            return
+        try:
+            self._handle.flush()
+            os.fsync(self._handle.fileno())
+            self._handle.close()
+            os.chmod(self.path, 0o666 & ~_umask())
+        except OSError as exc:
+            raise _cannot_write(exc, self._out) from None
+        finally:
+            self._handle.close()
+
+    def abandon(self) -> None:
+        """Close without flushing to disk (the generation is being dropped)."""
+        with suppress(OSError):
+            self._handle.close()
+
+    def __enter__(self) -> OutputFile:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abandon()
+
+
+class Generation:
+    """A new generation of outputs in ``out/.argmap/gen-*``, written file by file while
+    the build runs; :meth:`switch` puts it in force at once (see the module docstring).
+
+    Use :func:`generation`, which holds the lock and drops an unfinished generation.
+    """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.state = out / STATE_DIR
+        self.state.mkdir(exist_ok=True)
+        for stray in out.glob(".*.tmp"):
+            if stray.is_symlink():
+                stray.unlink()
+        _adopt_plain_files(out, self.state)
+        current = self.state / CURRENT
+        self.previous = os.readlink(current) if current.is_symlink() else None
+        self.path = Path(tempfile.mkdtemp(prefix="gen-", dir=self.state))
+        self.names: list[str] = []
+        self._open: list[OutputFile] = []
+
+    def file(self, name: str) -> OutputFile:
+        """Open the output file ``name`` of this generation for writing."""
+        _check_name(name)
+        handle = OutputFile(self.path / name, self.out)
+        self.names.append(name)
+        self._open.append(handle)
+        return handle
+
+    def finish(self) -> None:
+        """Close every file and flush the generation to disk (it is not in force yet)."""
+        for handle in self._open:
+            handle.close()
+        try:
+            os.chmod(self.path, 0o777 & ~_umask())
+            _fsync_dir(self.path)
+        except OSError as exc:
+            raise _cannot_write(exc, self.out) from None
+
+    def switch(self) -> None:
+        """Put the finished generation in force: one rename, then the links, then old
+        generations pruned."""
+        out, state, gen = self.out, self.state, self.path
+        _switch_current(state, gen.name)
+        _fsync_dir(state)
+        for name in self.names:
+            link = out / name
+            if not link.is_symlink() or os.readlink(link) != f"{STATE_DIR}/{CURRENT}/{name}":
+                _symlink_atomic(f"{STATE_DIR}/{CURRENT}/{name}", link)
+        for link in out.iterdir():
+            if (
+                link.name not in self.names
+                and link.is_symlink()
+                and os.readlink(link).startswith(f"{STATE_DIR}/{CURRENT}/")
+            ):
+                link.unlink()
+        _fsync_dir(out)
+        _prune(state, {gen.name} | ({self.previous} if self.previous else set()))
+
+    def discard(self) -> None:
+        """Drop the unfinished generation: the outputs in force stay as they are."""
+        for handle in self._open:
+            handle.abandon()
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+@contextmanager
+def generation(out: Path) -> Iterator[Generation]:
+    """A new generation of outputs in ``out``, put in force when the block ends normally
+    and dropped when it raises; the lock on ``out`` is held throughout.
+
+    Raises:
+        OutputError: another build holds the folder, or the files cannot be
+            written (the previous ones are kept).
+    """
     with locked(out):
         try:
-            _write_generation(out, files)
+            gen = Generation(out)
         except OSError as exc:
-            where = exc.filename or out
-            raise OutputError(
-                f"{where}: cannot write ({exc.strerror}); the previous outputs are kept"
-            ) from None
-
-
-def _write_generation(out: Path, files: dict[str, str]) -> None:
-    """Write ``files`` as a new generation and switch ``current`` to it (lock held)."""
-    state = out / STATE_DIR
-    state.mkdir(exist_ok=True)
-    for stray in out.glob(".*.tmp"):
-        if stray.is_symlink():
-            stray.unlink()
-    _adopt_plain_files(out, state)
-    previous = os.readlink(state / CURRENT) if (state / CURRENT).is_symlink() else None
-    gen = Path(tempfile.mkdtemp(prefix="gen-", dir=state))
-    try:
-        umask = _umask()
-        for name, text in files.items():
-            with open(gen / name, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.chmod(gen / name, 0o666 & ~umask)
-        os.chmod(gen, 0o777 & ~umask)
-        _fsync_dir(gen)
-    except BaseException:
-        shutil.rmtree(gen, ignore_errors=True)
-        raise
-    _switch_current(state, gen.name)
-    _fsync_dir(state)
-    for name in files:
-        link = out / name
-        if not link.is_symlink() or os.readlink(link) != f"{STATE_DIR}/{CURRENT}/{name}":
-            _symlink_atomic(f"{STATE_DIR}/{CURRENT}/{name}", link)
-    for link in out.iterdir():
-        if (
-            link.name not in files
-            and link.is_symlink()
-            and os.readlink(link).startswith(f"{STATE_DIR}/{CURRENT}/")
-        ):
-            link.unlink()
-    _fsync_dir(out)
-    _prune(state, {gen.name} | ({previous} if previous else set()))
+            raise _cannot_write(exc, out) from None
+        try:
+            yield gen
+            gen.finish()
+        except BaseException:
+            gen.discard()
+            raise
+        try:
+            gen.switch()
+        except OSError as exc:
+            raise _cannot_write(exc, out) from None

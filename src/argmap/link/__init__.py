@@ -30,20 +30,31 @@ Every claim-to-claim edge carries ``basis``, the reason for it, e.g.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from argmap.link.crossdoc import FANOUT, topical_links
-from argmap.link.discourse import discourse_relations
-from argmap.link.restate import document_overlaps, restatements, syndication_groups
-from argmap.link.text import Signature, signature
-from argmap.models import Claim, DocumentOverlap, Relation
+from argmap.link.discourse import (
+    CueMatcher,
+    DocumentLayout,
+    LinkClaim,
+    discourse_relations,
+    document_layout,
+    link_claim,
+)
+from argmap.link.restate import Overlap, document_overlaps, restatements, syndication_groups
+from argmap.link.text import ClaimLike, Signature, signature
+from argmap.models import Claim, Relation
 from argmap.rules import RuleSet
 
 __all__ = [
+    "ClaimLike",
+    "DocumentLayout",
     "Linkage",
+    "Overlap",
     "Signature",
+    "document_layout",
     "document_overlaps",
     "link",
     "restatements",
@@ -57,7 +68,7 @@ class Linkage:
     """What linking finds: the relations, and which documents overlap."""
 
     relations: list[Relation]
-    overlaps: dict[str, list[DocumentOverlap]] = field(default_factory=dict)
+    overlaps: dict[str, list[Overlap]] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
 
 
@@ -79,43 +90,58 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def link(
-    claims: Sequence[Claim],
+    claims: Iterable[Claim],
     rules: RuleSet,
     *,
     texts: Mapping[str, str] | None = None,
+    layouts: Mapping[str, DocumentLayout] | None = None,
     doc_ids: Sequence[str] | None = None,
     k: int = FANOUT,
 ) -> Linkage:
     """Link all claims of a corpus: the relations, and which documents overlap.
 
+    The claims are read once, in order, and only a compact record of each is
+    kept (:class:`~argmap.link.discourse.LinkClaim` and its signature), so they
+    may come one at a time from a file.
+
     Args:
         claims: the claims of every document.
         rules: the rules in force (discourse cues).
         texts: doc_id -> document text (paragraphs and non-claim cue sentences).
+        layouts: doc_id -> what of the text discourse linking reads
+            (:func:`document_layout`), in place of ``texts``.
         doc_ids: every document, also those without claims.
         k: the most cross-document links of one kind a claim keeps.
     """
     with _no_cycle_collection():
-        return _link_corpus(claims, rules, texts=texts, doc_ids=doc_ids, k=k)
+        return _link_corpus(claims, rules, texts=texts, layouts=layouts, doc_ids=doc_ids, k=k)
 
 
 def _link_corpus(
-    claims: Sequence[Claim],
+    claims: Iterable[Claim],
     rules: RuleSet,
     *,
     texts: Mapping[str, str] | None,
+    layouts: Mapping[str, DocumentLayout] | None,
     doc_ids: Sequence[str] | None,
     k: int,
 ) -> Linkage:
-    signatures = [signature(c) for c in claims]
-    restates = restatements(claims, signatures)
-    overlaps = document_overlaps(claims, restates)
-    all_docs = sorted(set(doc_ids or ()) | {c.doc_id for c in claims})
+    cues = CueMatcher(rules)
+    records: list[LinkClaim] = []
+    signatures: list[Signature] = []
+    for claim in claims:
+        sig = signature(claim)
+        records.append(link_claim(claim, sig, cues))
+        signatures.append(sig)
+    if texts is not None:
+        layouts = _layouts(records, texts)
+    restates = restatements(records, signatures)
+    overlaps = document_overlaps(records, restates)
+    all_docs = sorted(set(doc_ids or ()) | {c.doc_id for c in records})
     groups = syndication_groups(all_docs, overlaps)
-    by_id = {c.id: s for c, s in zip(claims, signatures, strict=True)}
-    within = discourse_relations(claims, by_id, rules, texts=texts)
+    within = discourse_relations(records, cues, layouts=layouts)
     across = topical_links(
-        claims,
+        records,
         signatures,
         group_of=groups,
         exclude={frozenset((r.source, r.target)) for r in restates},
@@ -123,3 +149,14 @@ def _link_corpus(
     )
     relations = sorted(restates + within + across, key=lambda r: (r.source, r.target, r.relation))
     return Linkage(relations, overlaps, groups)
+
+
+def _layouts(records: Sequence[LinkClaim], texts: Mapping[str, str]) -> dict[str, DocumentLayout]:
+    by_doc: dict[str, list[LinkClaim]] = {}
+    for c in records:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    return {
+        doc_id: document_layout(texts[doc_id], doc_claims)
+        for doc_id, doc_claims in by_doc.items()
+        if doc_id in texts
+    }

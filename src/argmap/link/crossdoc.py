@@ -28,8 +28,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from itertools import chain
 
-from argmap.link.text import Signature, polarity, shared_faction
-from argmap.models import Claim, Relation
+from argmap.link.text import ClaimLike, Signature, polarity, shared_faction
+from argmap.models import Relation
 
 FANOUT = 2
 MIN_SIMILARITY = 0.3
@@ -39,7 +39,7 @@ MIN_HITS = 2
 
 
 def topical_links(
-    claims: Sequence[Claim],
+    claims: Sequence[ClaimLike],
     signatures: Sequence[Signature],
     *,
     group_of: Mapping[str, str],
@@ -128,7 +128,7 @@ def topical_links(
 
 
 def _edge(
-    a: Claim, b: Claim, sig_a: Signature, sig_b: Signature, kind: str, sim: float
+    a: ClaimLike, b: ClaimLike, sig_a: Signature, sig_b: Signature, kind: str, sim: float
 ) -> Relation:
     shared = shared_faction(a.factions, b.factions)
     if kind == "contrasts":

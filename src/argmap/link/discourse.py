@@ -36,8 +36,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple, Protocol
 
 from argmap.link.text import Signature, polarity, shared_faction
 from argmap.models import Claim, Relation
@@ -95,67 +96,143 @@ class CueMatcher:
         return None
 
 
-def _shares_faction(a: Claim, b: Claim) -> bool:
+class LinkClaim(NamedTuple):
+    """What linking reads of a claim, its cue and signature already found: a compact
+    record, as a whole corpus's claims are held at once (a :class:`~argmap.models.Claim`
+    with its text and mentions weighs ten times more)."""
+
+    id: str
+    doc_id: str
+    start: int
+    end: int
+    sentence: int
+    factions: tuple[str, ...]
+    stance: str
+    certainty: str
+    source: str | None
+    specificity: int
+    cue: Cue | None
+    """The discourse cue at the claim, if any."""
+    pronoun: bool
+    """Whether the claim opens with a pronoun (it continues the claim before)."""
+
+
+def link_claim(claim: Claim, sig: Signature, cues: CueMatcher) -> LinkClaim:
+    """The record linking keeps of a claim."""
+    return LinkClaim(
+        claim.id,
+        claim.doc_id,
+        claim.start,
+        claim.end,
+        claim.sentence,
+        tuple(claim.factions),
+        claim.stance,
+        claim.certainty,
+        claim.source,
+        sig.specificity,
+        cues(claim.text),
+        _PRONOUN_START.match(claim.text) is not None,
+    )
+
+
+class Placed(Protocol):
+    """Where a claim stands in its document (what :func:`document_layout` reads)."""
+
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def sentence(self) -> int: ...
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLayout:
+    """What discourse linking reads of a document's text besides its claims.
+
+    Kept instead of the text, which a large corpus cannot hold until linking.
+
+    Attributes:
+        paragraphs: the paragraph of each claim, claims in text order (by start, then end).
+        gaps: the text between a claim and the one before it when one sentence (no
+            claim) lies between them, stripped; it may lend the claim its cue. By the
+            later claim's place in text order; absent when blank.
+    """
+
+    paragraphs: tuple[int, ...]
+    gaps: dict[int, str]
+
+
+def document_layout(text: str, claims: Iterable[Placed]) -> DocumentLayout:
+    """The layout of a document's claims in its text (see :class:`DocumentLayout`)."""
+    ordered = sorted(claims, key=lambda c: (c.start, c.end))
+    breaks = [m.start() for m in _PARAGRAPH.finditer(text)]
+    gaps = {}
+    for i in range(1, len(ordered)):
+        earlier, later = ordered[i - 1], ordered[i]
+        if later.sentence - earlier.sentence == 2 and earlier.end <= later.start:
+            between = text[earlier.end : later.start].strip()
+            if between:
+                gaps[i] = between
+    return DocumentLayout(tuple(bisect.bisect_right(breaks, c.start) for c in ordered), gaps)
+
+
+def _shares_faction(a: LinkClaim, b: LinkClaim) -> bool:
     return shared_faction(a.factions, b.factions) is not None
 
 
-def _opposite(a: Claim, b: Claim) -> bool:
+def _opposite(a: LinkClaim, b: LinkClaim) -> bool:
     return polarity(a.stance) * polarity(b.stance) == -1
 
 
 class _Document:
-    """One document's claims in text order, with its paragraph breaks when the text is known."""
+    """One document's claims in text order, with its layout when the text is known."""
 
-    def __init__(self, claims: list[Claim], text: str | None) -> None:
+    def __init__(self, claims: list[LinkClaim], layout: DocumentLayout | None) -> None:
         self.claims = claims
-        self.text = text
-        self.breaks = [m.start() for m in _PARAGRAPH.finditer(text)] if text else []
+        self.layout = layout
 
-    def paragraph(self, claim: Claim) -> int:
-        return bisect.bisect_right(self.breaks, claim.start)
+    def paragraph(self, i: int) -> int:
+        assert self.layout is not None
+        return self.layout.paragraphs[i]
 
-    def gap(self, earlier: Claim, later: Claim) -> str:
-        if self.text is None or earlier.end > later.start:
-            return ""
-        return self.text[earlier.end : later.start]
+    def gap(self, i: int) -> str:
+        """The text between claim ``i`` and the one before it (when one sentence lies between)."""
+        return self.layout.gaps.get(i, "") if self.layout is not None else ""
 
 
 def discourse_relations(
-    claims: Sequence[Claim],
-    signatures: Mapping[str, Signature],
-    rules: RuleSet,
+    claims: Sequence[LinkClaim],
+    cues: CueMatcher,
     *,
-    texts: Mapping[str, str] | None = None,
+    layouts: Mapping[str, DocumentLayout] | None = None,
 ) -> list[Relation]:
     """``supports`` and ``contrasts`` between claims of the same document.
 
     Args:
         claims: the claims (any order).
-        signatures: claim id -> signature (for how concrete a claim is).
-        rules: the rules in force (their ``discourse`` cues).
-        texts: doc_id -> document text, for paragraphs and cue sentences that are
+        cues: the discourse cues of the rules in force.
+        layouts: doc_id -> layout of the document's claims in its text
+            (:func:`document_layout`), for paragraphs and cue sentences that are
             not claims; without it, sentence indices alone decide.
     """
-    cues = CueMatcher(rules)
-    by_doc: dict[str, list[Claim]] = defaultdict(list)
+    by_doc: dict[str, list[LinkClaim]] = defaultdict(list)
     for c in claims:
         by_doc[c.doc_id].append(c)
     relations: list[Relation] = []
     for doc_id, doc_claims in by_doc.items():
         doc_claims.sort(key=lambda c: (c.start, c.end))
-        doc = _Document(doc_claims, (texts or {}).get(doc_id))
-        relations.extend(_link_document(doc, cues, signatures))
+        doc = _Document(doc_claims, (layouts or {}).get(doc_id))
+        relations.extend(_link_document(doc, cues))
     return relations
 
 
-def _link_document(
-    doc: _Document, cues: CueMatcher, signatures: Mapping[str, Signature]
-) -> list[Relation]:
+def _link_document(doc: _Document, cues: CueMatcher) -> list[Relation]:
     out: list[Relation] = []
     seen: set[tuple[str, str, str]] = set()
-    evidence_for: dict[str, list[Claim]] = defaultdict(list)
+    evidence_for: dict[str, list[LinkClaim]] = defaultdict(list)
 
-    def add(src: Claim, dst: Claim, relation: str, basis: str) -> None:
+    def add(src: LinkClaim, dst: LinkClaim, relation: str, basis: str) -> None:
         key = (src.id, dst.id, relation)
         if src.id == dst.id or key in seen:
             return
@@ -166,10 +243,10 @@ def _link_document(
     for i, claim in enumerate(claims):
         prev = claims[i - 1] if i else None
         step = claim.sentence - prev.sentence if prev else None
-        cue = cues(claim.text)
+        cue = claim.cue
         if cue is None and prev is not None and step == 2:
             # One sentence between, itself no claim: a cue there belongs to this claim.
-            between = doc.gap(prev, claim).strip()
+            between = doc.gap(i)
             lent = cues(between) if between else None
             if lent is not None and lent.rule.direction == "backward":
                 cue, step = lent, 1
@@ -209,7 +286,7 @@ def _link_document(
         if prev is None or step != 1:
             continue
         heads = evidence_for.get(prev.id, [])
-        if _PRONOUN_START.match(claim.text) and heads and claim.certainty == "asserted":
+        if claim.pronoun and heads and claim.certainty == "asserted":
             for head in heads:
                 if _shares_faction(head, claim) and polarity(head.stance) == polarity(claim.stance):
                     add(claim, head, "supports", "evidence:continues")
@@ -226,8 +303,8 @@ def _link_document(
         elif claim.certainty == "asserted" and prev.certainty == "asserted":
             # The more concrete claim (names, numbers) is the instance; two equally
             # concrete ones are an elaboration, which is not linked.
-            concrete_prev = signatures[prev.id].specificity
-            concrete_claim = signatures[claim.id].specificity
+            concrete_prev = prev.specificity
+            concrete_claim = claim.specificity
             if concrete_prev > concrete_claim:
                 add(prev, claim, "supports", "evidence:instance")
                 evidence_for[prev.id].append(claim)
@@ -242,8 +319,12 @@ def _link_document(
 
 
 def _countered(
-    claims: list[Claim], i: int, cue: Cue, step: int | None, evidence_for: Mapping[str, list[Claim]]
-) -> list[Claim]:
+    claims: list[LinkClaim],
+    i: int,
+    cue: Cue,
+    step: int | None,
+    evidence_for: Mapping[str, list[LinkClaim]],
+) -> list[LinkClaim]:
     """The earlier claims a contrast cue at ``claims[i]`` counters (see the module docstring)."""
     claim = claims[i]
     if cue.rule.scope == "previous":
@@ -262,15 +343,14 @@ def _countered(
     return []
 
 
-def _unit_before(doc: _Document, i: int, step: int | None) -> list[Claim]:
+def _unit_before(doc: _Document, i: int, step: int | None) -> list[LinkClaim]:
     """The antecedents of a forward cue at ``doc.claims[i]``."""
     claims = doc.claims
-    claim = claims[i]
     if i == 0:
         return []
     prev = claims[i - 1]
-    if doc.text is not None and doc.paragraph(prev) < doc.paragraph(claim):
-        para = doc.paragraph(prev)
-        unit = [c for c in claims[:i] if doc.paragraph(c) == para]
+    if doc.layout is not None and doc.paragraph(i - 1) < doc.paragraph(i):
+        para = doc.paragraph(i - 1)
+        unit = [c for j, c in enumerate(claims[:i]) if doc.paragraph(j) == para]
         return unit[-UNIT_SIZE:]
     return [prev] if step == 1 else []

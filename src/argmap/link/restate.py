@@ -28,11 +28,12 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import chain, islice
+from typing import NamedTuple
 
-from argmap.link.text import Signature
-from argmap.models import Claim, DocumentOverlap, Relation
+from argmap.link.text import ClaimLike, Signature
+from argmap.models import DocumentOverlap, Relation
 
 RESTATE_THRESHOLD = 0.6
 MAX_DF = 50
@@ -41,6 +42,22 @@ PER_WORDING = 3
 OVERLAP_READ = 200
 OVERLAP_KEEP = 50
 SYNDICATION_SHARE = 0.5
+
+
+class Overlap(NamedTuple):
+    """A :class:`~argmap.models.DocumentOverlap` as a plain tuple: a large corpus has
+    many (copies of a wire story each list the others), and a model costs four times
+    the memory."""
+
+    doc_id: str
+    restated_claims: int
+    share: float
+
+    def model(self) -> DocumentOverlap:
+        """The same overlap as the output model."""
+        return DocumentOverlap(
+            doc_id=self.doc_id, restated_claims=self.restated_claims, share=self.share
+        )
 
 
 def similarity(a: frozenset[str], b: frozenset[str]) -> float:
@@ -63,7 +80,7 @@ def _max_partner(size: int, threshold: float) -> float:
 
 
 def restatements(
-    claims: Sequence[Claim],
+    claims: Sequence[ClaimLike],
     signatures: Sequence[Signature],
     *,
     threshold: float = RESTATE_THRESHOLD,
@@ -148,12 +165,12 @@ def _find(parent: dict[str, str], x: str) -> str:
 
 
 def document_overlaps(
-    claims: Sequence[Claim],
+    claims: Sequence[ClaimLike],
     restates: Sequence[Relation],
     *,
     max_documents: int = OVERLAP_READ,
     max_overlaps: int = OVERLAP_KEEP,
-) -> dict[str, list[DocumentOverlap]]:
+) -> dict[str, list[Overlap]]:
     """For each document, the other documents that restate some of its claims.
 
     Restatement is taken as transitive: claims joined by ``restates`` edges,
@@ -182,7 +199,7 @@ def document_overlaps(
         root = _find(parent, c.id)
         makers[root][c.doc_id] = None
         statements[c.doc_id].add(root)
-    out: dict[str, list[DocumentOverlap]] = {}
+    out: dict[str, list[Overlap]] = {}
     for doc in sorted(statements):
         shared: Counter[str] = Counter()
         for root in statements[doc]:
@@ -198,19 +215,14 @@ def document_overlaps(
             if rank < max_overlaps or count >= SYNDICATION_SHARE * n_claims[doc]
         ]
         out[doc] = [
-            DocumentOverlap(
-                doc_id=other,
-                restated_claims=count,
-                share=round(count / n_claims[doc], 4),
-            )
-            for other, count in sorted(top)
+            Overlap(other, count, round(count / n_claims[doc], 4)) for other, count in sorted(top)
         ]
     return out
 
 
 def syndication_groups(
     doc_ids: Sequence[str],
-    overlaps: dict[str, list[DocumentOverlap]],
+    overlaps: Mapping[str, Sequence[DocumentOverlap | Overlap]],
     *,
     share: float = SYNDICATION_SHARE,
 ) -> dict[str, str]:

@@ -16,8 +16,26 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 from argmap.models import Claim
+
+
+class ClaimLike(Protocol):
+    """What linking across documents reads of a claim: a :class:`~argmap.models.Claim`,
+    or a compact record of one (a whole corpus's claims are held at once)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def doc_id(self) -> str: ...
+    @property
+    def factions(self) -> Sequence[str]: ...
+    @property
+    def stance(self) -> str: ...
+    @property
+    def certainty(self) -> str: ...
+
 
 _WORD = re.compile(r"[^\W_]+(?:[’'\-][^\W_]+)*", re.UNICODE)
 _POSSESSIVE = re.compile(r"[’']s$")
