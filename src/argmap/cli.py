@@ -11,7 +11,6 @@ import os
 import re
 import shutil
 import sys
-from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -125,18 +124,20 @@ def build(
     for message in amap.errors.values():
         typer.echo(f"argmap: error: {one_line(message)}", err=True)
     if not quiet:
-        stances = Counter(c.stance for c in amap.claim_list)
-        factions = Counter(f for c in amap.claim_list for f in c.factions)
+        # the counts kept by the build: the claims are not read back to print them
+        counts = amap.counts()
         typer.echo(
-            f"built {len(amap.documents)} documents, {len(amap.claim_list)} claims, "
-            f"{len(amap.relations)} relations -> {out}",
+            f"built {counts.documents} documents, {counts.claims} claims, "
+            f"{counts.relations} relations -> {out}",
             err=True,
         )
         typer.echo(
-            "  factions: " + ", ".join(f"{k} {v}" for k, v in sorted(factions.items())), err=True
+            "  factions: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.factions.items())),
+            err=True,
         )
         typer.echo(
-            "  stances:  " + ", ".join(f"{k} {v}" for k, v in sorted(stances.items())), err=True
+            "  stances:  " + ", ".join(f"{k} {v}" for k, v in sorted(counts.stances.items())),
+            err=True,
         )
     if amap.errors:
         raise typer.Exit(1)
