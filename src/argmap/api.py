@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-import networkx as nx
 from pydantic import ValidationError
 
 from argmap import __version__
@@ -47,6 +46,8 @@ from argmap.rules import RuleSet
 from argmap.validate import dotted, graph_problems, json_line
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from argmap.query import Explanation, Summary
 
 PathLike = str | Path
@@ -604,9 +605,11 @@ def load(directory: PathLike = "data/claims") -> ArgumentMap:
     for path, message in graph_problems(data):
         line = json_line(text, path)
         raise OutputError(f"{directory / GRAPH}:{line}: field {dotted(path)}: {message}")
+    from networkx import NetworkXError
+
     try:
         graph = from_json(data)
-    except (KeyError, TypeError, nx.NetworkXError) as exc:
+    except (KeyError, TypeError, NetworkXError) as exc:
         raise OutputError(f"{directory / GRAPH}: field nodes: not node-link data ({exc})") from None
     text, data = _read_json(source / MANIFEST, directory / MANIFEST)
     try:

@@ -24,13 +24,20 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from argmap.link import Linkage, Overlap
 from argmap.models import Claim, Document, DocumentOverlap, Relation
 from argmap.process import DocumentResult
 
 CACHE_DIR = ".argmap/cache"
+
+
+class _Entry(BaseModel):
+    """A cache file: one document's record and claims (validated in one pass)."""
+
+    document: Document
+    claims: list[Claim]
 
 
 class DocumentCache:
@@ -53,14 +60,12 @@ class DocumentCache:
     def get(self, sha256: str) -> DocumentResult | None:
         """The cached result of the file with these bytes, or None."""
         try:
-            raw = json.loads(self._path(sha256).read_bytes())
-            document = Document.model_validate(raw["document"])
-            claims = [Claim.model_validate(c) for c in raw["claims"]]
-        except (OSError, ValueError, KeyError, TypeError, ValidationError):
+            entry = _Entry.model_validate_json(self._path(sha256).read_bytes())
+        except (OSError, ValueError, ValidationError):
             self.misses += 1
             return None
         self.hits += 1
-        return DocumentResult(document.path, document, claims)
+        return DocumentResult(entry.document.path, entry.document, entry.claims)
 
     def put(self, sha256: str, result: DocumentResult) -> None:
         """Keep a result (results with errors are not kept). A full disk is not an error."""

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
-
-import networkx as nx
-from networkx.readwrite import json_graph
+from typing import TYPE_CHECKING, Any
 
 from argmap.link.restate import Overlap, syndication_groups
 from argmap.link.text import ClaimLike
 from argmap.models import STANCES, Claim, Document, DocumentOverlap, Position, Relation
+
+if TYPE_CHECKING:  # networkx is imported when a graph is made: builds write graph.json without it
+    import networkx as nx
 
 
 def positions(documents: Sequence[Document], claims: Sequence[ClaimLike]) -> list[Position]:
@@ -89,6 +89,8 @@ def build_graph(
         claims: their claims.
         relations: links between claims.
     """
+    import networkx as nx
+
     graph = nx.MultiDiGraph()
     for doc in documents:
         graph.add_node(f"doc:{doc.doc_id}", kind="document", **doc.model_dump(mode="json"))
@@ -128,11 +130,15 @@ def build_graph(
 
 def to_json(graph: nx.MultiDiGraph) -> dict[str, Any]:
     """The node-link form of the graph (``edges="edges"``)."""
+    from networkx.readwrite import json_graph
+
     return json_graph.node_link_data(graph, edges="edges")
 
 
 def from_json(data: dict[str, Any]) -> nx.MultiDiGraph:
     """The graph back from its node-link form."""
+    from networkx.readwrite import json_graph
+
     return json_graph.node_link_graph(data, directed=True, multigraph=True, edges="edges")
 
 

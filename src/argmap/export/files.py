@@ -50,7 +50,10 @@ _UNICODE_BREAKS = str.maketrans({"\u2028": "\\u2028", "\u2029": "\\u2029", "\x85
 def jsonl_line(record: BaseModel) -> str:
     """A record as a line of JSON Lines, ``\\n`` included: keys in model order, non-ASCII
     kept, line separators escaped."""
-    return record.model_dump_json().translate(_UNICODE_BREAKS) + "\n"
+    line = record.model_dump_json()
+    if "\u2028" in line or "\u2029" in line or "\x85" in line:
+        line = line.translate(_UNICODE_BREAKS)
+    return line + "\n"
 
 
 def jsonl_lines(text: str) -> list[str]:
