@@ -98,15 +98,16 @@ _PREFIXES = ("doc:", "faction:", "position:")
 
 def _joined(records: Iterable[dict[str, Any]]) -> Iterator[str]:
     """Records encoded and separated by commas, a batch at a time."""
-    batch: list[str] = []
+    batch: list[dict[str, Any]] = []
     first = True
     for record in records:
-        batch.append(_encode(record))
+        batch.append(record)
         if len(batch) == BATCH:
-            yield ("" if first else ",") + ",".join(batch)
+            # a list encodes as its items joined by commas, in brackets: one encoder call
+            yield ("" if first else ",") + _encode(batch)[1:-1]
             batch, first = [], False
     if batch:
-        yield ("" if first else ",") + ",".join(batch)
+        yield ("" if first else ",") + _encode(batch)[1:-1]
 
 
 def _edges(
