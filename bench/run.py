@@ -16,10 +16,12 @@ check that ``argmap eval`` on the seeds gives identical figures, and the build
 identical files, with and without every speed-up (cache cold and warm,
 ``--jobs 2``, a Dask cluster of 2 workers on loopback).
 
-Usage: ``python bench/run.py [--words N] [--skip-memory | --only-memory] [--out bench/out]``
-(``--only-memory``: the memory rows alone, no timings and no checks).
-Timings on a shared machine are noisy: read the ratios, which are taken in
-the same run.
+Usage: ``python bench/run.py [--words N] [--rounds N] [--skip-memory | --only-memory]
+[--out bench/out]`` (``--only-memory``: the memory rows alone, no timings and
+no checks). Timings on a shared machine are noisy: (a) to (d) run in
+interleaved rounds (``--rounds``, default 3) and each counts its fastest, as
+``timeit`` does (a slower round measures the neighbours); read the ratios,
+which are taken in the same run.
 """
 
 from __future__ import annotations
