@@ -147,6 +147,24 @@ class GlueSplitter:
                 for words in lookups.get_table("lemma_index").values():
                     self.words.update(words)
         self.words.update(self.suffixes)
+        self._cuts: dict[int, int] = {}  # orth hash -> where to split (0: nowhere)
+
+    def _cut(self, orth: int, text: str) -> int:
+        """Where to split a glued token (0: not glued); decided once per word."""
+        cut = 0
+        if len(text) >= 6 and text.isalpha() and not self.known(text):
+            for suffix in self.suffixes:
+                head = text[: -len(suffix)]
+                if (
+                    text.lower().endswith(suffix)
+                    and len(head) >= 3
+                    and (self.known(head) or head.isupper())
+                ):
+                    cut = len(head)
+                    break
+        if len(self._cuts) < 1 << 20:
+            self._cuts[orth] = cut
+        return cut
 
     def known(self, word: str) -> bool:
         """A word of the dictionary, or a regular inflection of one."""
@@ -170,27 +188,23 @@ class GlueSplitter:
     def __call__(self, doc: Doc) -> Doc:
         if not self.words or not self.suffixes:
             return doc
+        if not len(doc):
+            return doc
+        strings = doc.vocab.strings
+        known = self._cuts
+        cuts = [
+            known[orth] if orth in known else self._cut(orth, strings[orth])
+            for orth in doc.to_array("ORTH").tolist()
+        ]
+        if not any(cuts):
+            return doc
         words: list[str] = []
         spaces: list[bool] = []
-        split = False
-        for token in doc:
-            pieces = [token.text]
+        for token, cut in zip(doc, cuts, strict=True):
             text = token.text
-            if len(text) >= 6 and text.isalpha() and not self.known(text):
-                for suffix in self.suffixes:
-                    head = text[: -len(suffix)]
-                    if (
-                        text.lower().endswith(suffix)
-                        and len(head) >= 3
-                        and (self.known(head) or head.isupper())
-                    ):
-                        pieces = [head, text[len(head) :]]
-                        split = True
-                        break
+            pieces = [text[:cut], text[cut:]] if cut else [text]
             words.extend(pieces)
             spaces.extend([False] * (len(pieces) - 1) + [bool(token.whitespace_)])
-        if not split:
-            return doc
         # a fresh Doc with the same text: the parser starts from clean tokens
         from spacy.tokens import Doc
 
