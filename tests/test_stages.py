@@ -142,3 +142,22 @@ def test_hard_wrapped_sentence_is_joined(rules, nlp):
     assert sentences[0].text == blocks[0].text
     for s in sentences:
         assert text[s.start : s.end] == s.text
+
+
+def test_joined_boilerplate_regex_classifies_as_the_rules_one_by_one(rules, monkeypatch):
+    from argmap.clean import classify_line
+    from argmap.rules import RuleSet
+
+    assert rules.any_boilerplate is not None
+    lines = [
+        line
+        for path in sorted(RAW.iterdir())
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    lines += ["Skip to content", "Read more: the FSB", "(Photo: Reuters)", "By John Smith"]
+    fast = [classify_line(line, rules) for line in lines]
+    one_by_one = RuleSet(rules=rules.rules, sources=rules.sources)
+    monkeypatch.setattr(RuleSet, "any_boilerplate", None)
+    assert [classify_line(line, one_by_one) for line in lines] == fast
+    assert sum(rule is not None and not rule.startswith("layout") for _, rule in fast) >= 4

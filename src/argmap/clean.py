@@ -45,9 +45,12 @@ def classify_line(line: str, rules: RuleSet) -> tuple[BlockKind, str | None]:
         The block kind and the id of the rule that decided it.
     """
     bare = _MARKUP.sub("", line).strip()
-    for rule, regex in rules.boilerplate:
-        if regex.search(bare):
-            return rule.label, rule.id  # type: ignore[return-value]
+    joined = rules.any_boilerplate
+    if joined is None or joined.search(bare):
+        # the first rule, in order, that matches decides
+        for rule, regex in rules.boilerplate:
+            if regex.search(bare):
+                return rule.label, rule.id  # type: ignore[return-value]
     if line.lstrip().startswith("#"):
         return "heading", "layout-markdown-heading"
     words = bare.split()

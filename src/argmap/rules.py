@@ -293,6 +293,24 @@ class RuleSet:
         """Boilerplate rules with their compiled, case-insensitive regexes."""
         return [(r, re.compile(r.regex or "", re.IGNORECASE)) for r in self.of("boilerplate")]
 
+    @cached_property
+    def any_boilerplate(self) -> re.Pattern[str] | None:
+        """One regex that matches where any boilerplate rule's does (None if they cannot be
+        joined): most lines match none, and one search tells so."""
+        regexes = [r.regex or "" for r in self.of("boilerplate")]
+        if not regexes:
+            return None
+        try:
+            joined = re.compile("|".join(f"(?:{x})" for x in regexes), re.IGNORECASE)
+        except re.error:
+            return None
+        # group numbers shift when patterns are joined: back-references would change meaning
+        if joined.groups != sum(re.compile(x).groups for x in regexes) or re.search(
+            r"\\[1-9]|\(\?P[=<]", "".join(regexes)
+        ):
+            return None
+        return joined
+
     def matcher(self, nlp: Language, *types: str, loose: bool = False) -> RuleMatcher:
         """A matcher for the rules of the given types (cached per vocabulary)."""
         key = (id(nlp.vocab), types, loose)
