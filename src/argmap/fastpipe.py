@@ -217,14 +217,14 @@ class FastAttributeRuler:
                 extra.setdefault(target, []).append(attr_id)
             for target, more in extra.items():
                 assignments[target] = self._assign(tuple(sorted({*plans[target][0], *more})))
-        values = doc.to_array(self.columns)
+        values = doc.to_array(self.columns).tolist()  # lists: item writes cost less than numpy's
         changed = False
-        for i, assigned in enumerate(assignments):
+        for row, assigned in zip(values, assignments, strict=True):
             for column, value in assigned:
-                values[i, column] = value
+                row[column] = value
                 changed = True
         if changed:
-            doc.from_array(self.columns, values)  # type: ignore[arg-type]
+            doc.from_array(self.columns, numpy.array(values, dtype=numpy.uint64))  # type: ignore[arg-type]
         return doc
 
     def pipe(self, docs: Iterable[Doc], **_: Any) -> Iterator[Doc]:
@@ -248,22 +248,23 @@ class FastLemmatizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        table = doc.to_array([ORTH, POS, MORPH, LEMMA])
-        lemmas = table[:, 3:4].copy()
+        table = doc.to_array([ORTH, POS, MORPH, LEMMA]).tolist()
+        lemmas = [row[3] for row in table]
         memo = self._memo
         strings = doc.vocab.strings
         changed = False
-        for i, (orth, pos, morph, lemma) in enumerate(table.tolist()):
+        for i, (orth, pos, morph, lemma) in enumerate(table):
             if lemma:
                 continue  # set by the attribute ruler: spaCy's lemmatizer keeps it too
             key = (orth, pos, morph)
             value = memo.get(key)
             if value is None:
                 value = memo[key] = strings.add(self.lemmatizer.lemmatize(doc[i])[0])
-            lemmas[i, 0] = value
+            lemmas[i] = value
             changed = True
         if changed:
-            doc.from_array([LEMMA], lemmas.astype(numpy.uint64))  # type: ignore[arg-type]
+            column = numpy.array(lemmas, dtype=numpy.uint64).reshape(-1, 1)
+            doc.from_array([LEMMA], column)  # type: ignore[arg-type]
         return doc
 
     def pipe(self, docs: Iterable[Doc], **_: Any) -> Iterator[Doc]:
