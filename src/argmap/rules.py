@@ -402,16 +402,34 @@ class RuleMatcher:
                     tests.append((column, frozenset(strings.add(v) for v in values)))
                 self.anchors.append(tests)
         self._columns = [IDS["LOWER"]] if loose else [IDS["LOWER"], IDS["LEMMA"]]
+        # per anchor column: anchor value -> the bits of the tests it satisfies (a bit
+        # per test of every pattern); per pattern, the bits of its tests (0: always runs)
+        self._satisfies: list[dict[int, int]] = [{} for _ in self._anchor_keys]
+        self._needs: list[int] = []
+        n_tests = 0
+        for tests in self.anchors:
+            need = 0
+            for column, hashes in tests:
+                bit = 1 << n_tests
+                n_tests += 1
+                need |= bit
+                table = self._satisfies[column]
+                for value in hashes:
+                    table[value] = table.get(value, 0) | bit
+            self._needs.append(need)
 
     def _passing(self, rows: list[list[int]]) -> int:
         """The token patterns whose anchors the doc holds, as a bit set of their indices."""
         if not self._anchor_keys or not rows:
             return (1 << len(self.patterns)) - 1
         first = len(self._columns)
-        present = [{row[first + j] for row in rows} for j in range(len(self._anchor_keys))]
+        met = 0  # the bits of the tests some token of the doc satisfies
+        for j, table in enumerate(self._satisfies):
+            for value in {row[first + j] for row in rows}:
+                met |= table.get(value, 0)
         bits = 0
-        for index, tests in enumerate(self.anchors):
-            if all(not present[column].isdisjoint(values) for column, values in tests):
+        for index, need in enumerate(self._needs):
+            if met & need == need:
                 bits |= 1 << index
         return bits
 
