@@ -362,7 +362,9 @@ class RuleMatcher:
 
         strings = nlp.vocab.strings
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.tokens = Matcher(nlp.vocab, validate=True)
+        # checks every token pattern against spaCy's schema once; matching uses
+        # Matchers of the patterns a sentence may match (see _matcher)
+        validator = Matcher(nlp.vocab, validate=True)
         self.words: dict[int, list[Rule]] = {}
         self.loose = loose
         # per token pattern: its rule id and pattern, and its anchors as
@@ -388,7 +390,7 @@ class RuleMatcher:
             elif rule.pattern:
                 pattern = _loose(rule.pattern) if loose else rule.pattern
                 try:
-                    self.tokens.add(rule.id, [pattern])
+                    validator.add(rule.id, [pattern])
                 except ValueError as exc:
                     raise RuleFileError(
                         f"rule {rule.id}: field pattern: {_one_line(str(exc))}"
