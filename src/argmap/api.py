@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence, Sized
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -32,7 +32,7 @@ from argmap.export.files import (
 from argmap.export.nodelink import node_link_text, with_overlaps
 from argmap.graph import build_graph, claim_relations, from_json, positions, to_json
 from argmap.ingest import DEFAULT_MAX_BYTES, doc_id_for, is_blank, iter_input_files
-from argmap.link import ClaimLike, DocumentLayout, Linkage, document_layout, link
+from argmap.link import ClaimLike, DocumentLayout, Linkage, Overlap, document_layout, link
 from argmap.models import Claim, Document, Manifest, Position, Relation
 from argmap.process import (
     BuildSettings,
@@ -479,7 +479,15 @@ def _build_into(
         path = claims_file.path
         linkage = _linkage(corpus, setup, lambda: map(Claim.model_validate_json, _lines(path)))
         manifest = _manifest(corpus, setup, settings, linkage)
-        _write_rest(gen, corpus.documents, corpus.claims, linkage, manifest, records=path)
+        _write_rest(
+            gen,
+            corpus.documents,
+            corpus.claims,
+            linkage.relations,
+            manifest,
+            records=lambda: map(json.loads, _lines(path)),
+            overlaps=linkage.overlaps,
+        )
     counts = _count(corpus.documents, corpus.claims, linkage.relations)
     return ArgumentMap._read_later(gen.path.resolve(), linkage.relations, manifest, counts)
 
@@ -493,27 +501,34 @@ def _lines(path: Path) -> Iterator[str]:
 def _write_rest(
     gen: Generation,
     documents: Sequence[Document],
-    claims: Sequence[ClaimLabels],
-    linkage: Linkage,
-    manifest: Manifest,
+    claims: Sequence[ClaimLike],
+    relations: Sequence[Relation],
+    manifest: Manifest | None,
     *,
-    records: Path,
+    records: Callable[[], Iterable[dict[str, Any]]],
+    overlaps: Mapping[str, Sequence[Overlap]] | None = None,
+    graph: nx.MultiDiGraph | None = None,
 ) -> None:
-    """documents.jsonl, graph.json and manifest.json of a build, record by record."""
+    """documents.jsonl, graph.json and manifest.json, record by record.
+
+    Args:
+        records: gives the claims' full records, in order (for the graph's claim nodes).
+        overlaps: the documents' overlaps when kept apart from them (a build).
+        graph: a graph already made (read from a file, or changed by hand), written as it is.
+    """
     with gen.file(DOCUMENTS) as handle:
         for doc in documents:
-            handle.write(jsonl_line(with_overlaps(doc, linkage.overlaps)))
+            handle.write(jsonl_line(with_overlaps(doc, overlaps)))
     with gen.file(GRAPH) as handle:
-        for piece in node_link_text(
-            documents,
-            claims,
-            linkage.relations,
-            records=lambda: map(json.loads, _lines(records)),
-            overlaps=linkage.overlaps,
-        ):
-            handle.write(piece)
+        if graph is not None:
+            handle.write(dumps(to_json(graph), compact=True))
+        else:
+            for piece in node_link_text(
+                documents, claims, relations, records=records, overlaps=overlaps
+            ):
+                handle.write(piece)
     with gen.file(MANIFEST) as handle:
-        handle.write(dumps(manifest.model_dump(mode="json")))
+        handle.write(dumps(manifest.model_dump(mode="json") if manifest else {}))
 
 
 def _read_written(folder: Path, name: str, model: type[Any]) -> list[Any]:
@@ -529,27 +544,19 @@ def _read_written(folder: Path, name: str, model: type[Any]) -> list[Any]:
 def write(amap: ArgumentMap, out: PathLike) -> None:
     """Write a map's files into ``out`` (atomically, under a lock)."""
     with generation(Path(out)) as gen:
+        claims = amap.claim_list
         with gen.file(CLAIMS) as handle:
-            for claim in amap.claim_list:
+            for claim in claims:
                 handle.write(jsonl_line(claim))
-        with gen.file(DOCUMENTS) as handle:
-            for doc in amap.documents:
-                handle.write(jsonl_line(doc))
-        with gen.file(GRAPH) as handle:
-            if amap._graph is not None:
-                # A graph already made (read from a file, or changed by hand) is written as it is.
-                handle.write(dumps(amap.to_json(), compact=True))
-            else:
-                claims = amap.claim_list
-                for piece in node_link_text(
-                    amap.documents,
-                    claims,
-                    amap.relations,
-                    records=lambda: (c.model_dump(mode="json") for c in claims),
-                ):
-                    handle.write(piece)
-        with gen.file(MANIFEST) as handle:
-            handle.write(dumps(amap.manifest.model_dump(mode="json") if amap.manifest else {}))
+        _write_rest(
+            gen,
+            amap.documents,
+            claims,
+            amap.relations,
+            amap.manifest,
+            records=lambda: (c.model_dump(mode="json") for c in claims),
+            graph=amap._graph,
+        )
 
 
 def _read_jsonl(path: Path, model: type[Any], shown: Path) -> list[Any]:

@@ -248,9 +248,9 @@ class Extractor:
                 antecedent = []
                 continue
             mentions, inherited = self.mentions(doc, antecedent)
-            question = bool(_QUESTION.search(sentence.text))
-            antecedent = [] if question else self.antecedent(doc, mentions, inherited)
-            if not mentions or question or not _is_clause(doc):
+            # (questions are never parsed: see candidates)
+            antecedent = self.antecedent(doc, mentions, inherited)
+            if not mentions or not _is_clause(doc):
                 continue
             for draft in self.split(doc, mentions):
                 claims.append(self.label(doc_id, text, sentence, doc, draft, speakers, sentences))
