@@ -8,8 +8,9 @@ in flight at once: memory holds the texts of those windows only, never the
 corpus.
 
 - :class:`SerialRunner` processes in the driver's own process.
-- :class:`PoolRunner` (``--jobs N``) uses N worker processes; each loads the
-  spaCy pipeline once.
+- :class:`PoolRunner` (``--jobs N``) uses N worker processes, forked from the
+  driver once it has loaded the spaCy pipeline (where processes cannot be
+  forked, each loads it once).
 - :class:`DaskRunner` (``--scheduler ADDRESS``) sends shards of a window to a
   Dask distributed cluster; each worker loads the pipeline once per thread.
   The workers get the file bytes with the shard, so they need argmap and the
@@ -91,22 +92,36 @@ class SerialRunner:
 
 
 class PoolRunner:
-    """A pool of worker processes, each with its own pipeline, started on first use."""
+    """A pool of worker processes, started on first use.
 
-    def __init__(self, settings: BuildSettings, jobs: int, rules: RuleSet | None = None) -> None:
-        self.settings = settings
+    Where processes can be forked, the driver loads the pipeline once, before the
+    pool starts, and every worker begins with it loaded: no worker loads it again,
+    and a pipeline that cannot be loaded fails the build at once. Elsewhere
+    (``spawn``) each worker loads its own pipeline and takes the driver's rules.
+    """
+
+    def __init__(self, processor: DocumentProcessor, jobs: int) -> None:
+        self.processor = processor
         self.workers = jobs
-        # the workers take the driver's rules rather than reading the rule files again
-        self.rules = None if rules is None else RuleSet(rules=rules.rules, sources=rules.sources)
         self._pool: Any = None
+
+    def _start(self) -> Any:
+        processor = self.processor
+        context: multiprocessing.context.BaseContext
+        if "fork" in multiprocessing.get_all_start_methods():
+            processor.extractor  # noqa: B018 (loaded here, inherited by every worker)
+            context = multiprocessing.get_context("fork")
+            initargs: tuple[Any, ...] = (processor.settings, None, processor)
+        else:
+            # the rules travel to the workers rather than being read from the files again
+            rules = RuleSet(rules=processor.rules.rules, sources=processor.rules.sources)
+            context = multiprocessing.get_context("spawn")
+            initargs = (processor.settings, rules)
+        return context.Pool(self.workers, initializer=init_worker, initargs=initargs)
 
     def submit(self, sources: list[Source]) -> Pending:
         if self._pool is None:
-            methods = multiprocessing.get_all_start_methods()
-            context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-            self._pool = context.Pool(
-                self.workers, initializer=init_worker, initargs=(self.settings, self.rules)
-            )
+            self._pool = self._start()
         chunks = [sources[i : i + CHUNK] for i in range(0, len(sources), CHUNK)]
         pending = self._pool.map_async(work, chunks, chunksize=1)
         return _Later(lambda: [r for chunk in pending.get() for r in chunk])
@@ -162,7 +177,7 @@ def make_runner(processor: DocumentProcessor, *, jobs: int = 1, scheduler: Any =
     if scheduler is not None:
         return DaskRunner(processor.settings, scheduler)
     if jobs > 1:
-        return PoolRunner(processor.settings, jobs, processor.rules)
+        return PoolRunner(processor, jobs)
     return SerialRunner(processor)
 
 

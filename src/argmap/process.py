@@ -229,14 +229,23 @@ def relabel(result: DocumentResult, doc_id: str, path: str) -> DocumentResult:
 _worker: DocumentProcessor | None = None
 
 
-def init_worker(settings: BuildSettings, rules: RuleSet | None = None) -> None:
+def init_worker(
+    settings: BuildSettings,
+    rules: RuleSet | None = None,
+    processor: DocumentProcessor | None = None,
+) -> None:
     """Pool initializer: one processor per worker process, its pipeline loaded at once.
 
     Args:
         settings: the build settings.
         rules: the driver's rules (loaded again from the settings when None).
+        processor: the driver's own processor, pipeline loaded, when the worker is a
+            fork of the driver: it is used as it is, and nothing is loaded again.
     """
     global _worker
+    if processor is not None:
+        _worker = processor
+        return
     _worker = DocumentProcessor(settings, rules)
     # Load the pipeline now, while the driver reads the inputs. An initializer that
     # raises makes the pool start workers forever: a failure is raised again, to
