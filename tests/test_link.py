@@ -10,7 +10,7 @@ import pytest
 from networkx.readwrite import json_graph
 
 from argmap.graph import build_graph, from_json, positions, to_json
-from argmap.link import document_layout, link, signature
+from argmap.link import Linker, document_layout, link, signature
 from argmap.link.crossdoc import topical_links
 from argmap.link.restate import similarity
 from argmap.models import Claim, Document, DocumentOverlap
@@ -543,6 +543,19 @@ def test_a_layout_of_each_text_stands_in_for_the_text(seed_build, rules):
     assert with_layouts.overlaps == with_texts.overlaps
     # the layout matters: without it, paragraphs and cue sentences are not seen
     assert link(claims, rules).relations != with_texts.relations
+
+
+def test_claims_taken_a_document_at_a_time_link_as_all_at_once(seed_build, rules):
+    """What a build does while its documents are processed: the same linkage."""
+    _out, amap = seed_build
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+    linker = Linker(rules)
+    for doc in amap.documents:
+        linker.add(c for c in amap.claim_list if c.doc_id == doc.doc_id)
+    doc_ids = [d.doc_id for d in amap.documents]
+    linkage = linker.finish(texts=texts, doc_ids=doc_ids)
+    assert linkage.relations == amap.relations
+    assert linkage == link(amap.claim_list, rules, texts=texts, doc_ids=doc_ids)
 
 
 def test_a_gap_lends_its_cue_and_paragraphs_bound_a_unit(rules):

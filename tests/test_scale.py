@@ -68,16 +68,16 @@ def test_second_build_takes_every_document_from_the_cache(corpus, tmp_path, refe
 
 
 def test_an_unchanged_corpus_is_not_linked_again(corpus, tmp_path, reference, monkeypatch):
-    import argmap.api
+    from argmap.link import Linker
 
     calls: list[object] = []
-    original = argmap.api.link
+    original = Linker.finish
 
-    def counted(claims, *args, **kwargs):  # type: ignore[no-untyped-def]
-        calls.append(claims)
-        return original(claims, *args, **kwargs)
+    def counted(self, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(self)
+        return original(self, **kwargs)
 
-    monkeypatch.setattr(argmap.api, "link", counted)
+    monkeypatch.setattr(Linker, "finish", counted)
     out = tmp_path / "out"
     argmap.build(corpus, out=out)
     argmap.build(corpus, out=out)
@@ -103,6 +103,20 @@ def test_a_changed_file_is_processed_again_and_only_it(corpus, tmp_path, extract
     amap = argmap.build(corpus, out=out)
     assert extractions == [changed.stem]
     assert any(c.text == "The oligarchs stayed silent." for c in amap.claim_list)
+
+
+def test_a_build_partly_from_the_cache_writes_what_a_cold_build_writes(corpus, tmp_path):
+    """Claims from the cache and claims just extracted are linked together, in input order."""
+    out = tmp_path / "out"
+    first = sorted(corpus.glob("*.txt"))[0]
+    saved = first.read_bytes()
+    first.write_text("The oligarchs stayed silent.\n", encoding="utf-8")
+    argmap.build(corpus, out=out)
+    first.write_bytes(saved)
+    argmap.build(corpus, out=out)  # the first document new, the others from the cache
+    cold = tmp_path / "cold"
+    argmap.build(corpus, out=cold, cache=False)
+    assert outputs(out) == outputs(cold)
 
 
 def test_a_changed_taxonomy_invalidates_the_cache(corpus, tmp_path, extractions):

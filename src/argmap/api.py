@@ -32,7 +32,15 @@ from argmap.export.files import (
 from argmap.export.nodelink import node_link_text, with_overlaps
 from argmap.graph import build_graph, claim_relations, from_json, positions, to_json
 from argmap.ingest import DEFAULT_MAX_BYTES, doc_id_for, is_blank, iter_input_files
-from argmap.link import ClaimLike, DocumentLayout, Linkage, Overlap, document_layout, link
+from argmap.link import (
+    ClaimLike,
+    DocumentLayout,
+    Linkage,
+    Linker,
+    Overlap,
+    document_layout,
+    link,
+)
 from argmap.models import Claim, Document, Manifest, Position, Relation
 from argmap.process import (
     BuildSettings,
@@ -358,13 +366,16 @@ class _Corpus:
     layouts: dict[str, DocumentLayout] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)
+    linker: Linker | None = None
+    """The claims taken for linking as they came; None once one came from the cache
+    (the corpus's linkage may be cached too: the claims are linked later if not)."""
 
 
 def _process(
     setup: _Setup, settings: BuildSettings, run: _Run, keep: Callable[[list[Claim]], None]
 ) -> _Corpus:
     """Process every input, in input order; each document's claims go to ``keep``."""
-    corpus = _Corpus()
+    corpus = _Corpus(linker=Linker(setup.rules))
     seen_ids: dict[str, int] = {}
     processor = DocumentProcessor(settings, setup.rules)
     runner = make_runner(processor, jobs=run.jobs, scheduler=run.scheduler)
@@ -394,6 +405,10 @@ def _process(
                     for c in result.claims
                 )
                 keep(result.claims)
+                if result.cached:
+                    corpus.linker = None
+                elif corpus.linker is not None:
+                    corpus.linker.add(result.claims)
             if run.on_document:
                 run.on_document(str(path))
         finished = True
@@ -408,15 +423,15 @@ def _linkage(corpus: _Corpus, setup: _Setup, claims: Callable[[], Iterator[Claim
     corpus_key = linkage_key(corpus.documents)
     linkage = store.get_linkage(corpus_key) if store is not None else None
     if linkage is None:
-        linkage = link(
-            claims(),
-            setup.rules,
-            layouts=corpus.layouts,
-            doc_ids=[d.doc_id for d in corpus.documents],
-        )
+        doc_ids = [d.doc_id for d in corpus.documents]
+        if corpus.linker is not None:
+            linkage = corpus.linker.finish(layouts=corpus.layouts, doc_ids=doc_ids)
+        else:
+            linkage = link(claims(), setup.rules, layouts=corpus.layouts, doc_ids=doc_ids)
         if store is not None:
             store.put_linkage(corpus_key, linkage)
     corpus.layouts.clear()
+    corpus.linker = None
     return linkage
 
 

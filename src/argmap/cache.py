@@ -65,7 +65,7 @@ class DocumentCache:
             self.misses += 1
             return None
         self.hits += 1
-        return DocumentResult(entry.document.path, entry.document, entry.claims)
+        return DocumentResult(entry.document.path, entry.document, entry.claims, cached=True)
 
     def put(self, sha256: str, result: DocumentResult) -> None:
         """Keep a result (results with errors are not kept). A full disk is not an error."""

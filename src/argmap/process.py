@@ -55,6 +55,8 @@ class DocumentResult:
     claims: list[Claim] = field(default_factory=list)
     error: str | None = None
     text: str = ""
+    cached: bool = False
+    """Found in the cache rather than processed in this build."""
 
 
 @dataclass(frozen=True)
@@ -212,7 +214,7 @@ def relabel(result: DocumentResult, doc_id: str, path: str) -> DocumentResult:
     """
     doc = result.document
     if doc is None or (doc.doc_id == doc_id and doc.path == path):
-        return DocumentResult(path, doc, result.claims, result.error, result.text)
+        return DocumentResult(path, doc, result.claims, result.error, result.text, result.cached)
     old = doc.doc_id
     claims = [
         c.model_copy(update={"doc_id": doc_id, "id": doc_id + c.id[len(old) :]})
@@ -221,7 +223,7 @@ def relabel(result: DocumentResult, doc_id: str, path: str) -> DocumentResult:
         for c in result.claims
     ]
     document = doc.model_copy(update={"doc_id": doc_id, "path": path})
-    return DocumentResult(path, document, claims, text=result.text)
+    return DocumentResult(path, document, claims, text=result.text, cached=result.cached)
 
 
 # -- workers ---------------------------------------------------------------------------

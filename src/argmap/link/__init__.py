@@ -52,6 +52,7 @@ __all__ = [
     "ClaimLike",
     "DocumentLayout",
     "Linkage",
+    "Linker",
     "Overlap",
     "Signature",
     "document_layout",
@@ -89,6 +90,52 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
+class Linker:
+    """Links a corpus whose claims come a document at a time (what :func:`link` does at once).
+
+    :meth:`add` reduces each claim to its compact record as it comes, so that a
+    build does that while its documents are still being processed; :meth:`finish`
+    links them all.
+
+    Args:
+        rules: the rules in force (discourse cues).
+        k: the most cross-document links of one kind a claim keeps.
+    """
+
+    def __init__(self, rules: RuleSet, *, k: int = FANOUT) -> None:
+        self.cues = CueMatcher(rules)
+        self.k = k
+        self.records: list[LinkClaim] = []
+        self.signatures: list[Signature] = []
+
+    def add(self, claims: Iterable[Claim]) -> None:
+        """Take the next claims of the corpus, in order."""
+        cues, records, signatures = self.cues, self.records, self.signatures
+        for claim in claims:
+            sig = signature(claim)
+            records.append(link_claim(claim, sig, cues))
+            signatures.append(sig)
+
+    def finish(
+        self,
+        *,
+        texts: Mapping[str, str] | None = None,
+        layouts: Mapping[str, DocumentLayout] | None = None,
+        doc_ids: Sequence[str] | None = None,
+    ) -> Linkage:
+        """Link every claim taken (arguments as for :func:`link`)."""
+        with _no_cycle_collection():
+            return _link_records(
+                self.records,
+                self.signatures,
+                self.cues,
+                texts=texts,
+                layouts=layouts,
+                doc_ids=doc_ids,
+                k=self.k,
+            )
+
+
 def link(
     claims: Iterable[Claim],
     rules: RuleSet,
@@ -113,26 +160,22 @@ def link(
         doc_ids: every document, also those without claims.
         k: the most cross-document links of one kind a claim keeps.
     """
+    linker = Linker(rules, k=k)
     with _no_cycle_collection():
-        return _link_corpus(claims, rules, texts=texts, layouts=layouts, doc_ids=doc_ids, k=k)
+        linker.add(claims)
+    return linker.finish(texts=texts, layouts=layouts, doc_ids=doc_ids)
 
 
-def _link_corpus(
-    claims: Iterable[Claim],
-    rules: RuleSet,
+def _link_records(
+    records: Sequence[LinkClaim],
+    signatures: Sequence[Signature],
+    cues: CueMatcher,
     *,
     texts: Mapping[str, str] | None,
     layouts: Mapping[str, DocumentLayout] | None,
     doc_ids: Sequence[str] | None,
     k: int,
 ) -> Linkage:
-    cues = CueMatcher(rules)
-    records: list[LinkClaim] = []
-    signatures: list[Signature] = []
-    for claim in claims:
-        sig = signature(claim)
-        records.append(link_claim(claim, sig, cues))
-        signatures.append(sig)
     if texts is not None:
         layouts = _layouts(records, texts)
     restates = restatements(records, signatures)
