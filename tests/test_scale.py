@@ -119,6 +119,14 @@ def test_a_build_partly_from_the_cache_writes_what_a_cold_build_writes(corpus, t
     assert outputs(out) == outputs(cold)
 
 
+def test_two_jobs_fail_at_once_on_a_pipeline_that_cannot_load(corpus, tmp_path):
+    from argmap.errors import ModelError
+
+    with pytest.raises(ModelError, match="no_such_pipeline"):
+        argmap.build(corpus, out=tmp_path / "out", jobs=2, model="no_such_pipeline")
+    assert not (tmp_path / "out" / "claims.jsonl").exists()
+
+
 def test_a_changed_taxonomy_invalidates_the_cache(corpus, tmp_path, extractions):
     out = tmp_path / "out"
     argmap.build(corpus, out=out)
