@@ -216,6 +216,25 @@ def test_documents_parsed_together_give_the_claims_of_each_alone(nlp, rules):
     assert [len(c) > 5 for c in together] == [True] * 5 + [False]
 
 
+def test_the_integer_tree_agrees_with_spacys_tokens(nlp, rules):
+    """The clause of every token, taken from integer arrays, is the one its heads lead to."""
+    from argmap.extract import _clause_head, _tree
+
+    extractor = Extractor(nlp, rules)
+    sentences = []
+    for path in sorted(RAW.iterdir()):
+        blocks = split_blocks(path.read_text(encoding="utf-8"), rules)
+        sentences.extend(split_sentences(blocks, nlp))
+    docs = list(extractor.parser.pipe(s.text for s in sentences[:400]))
+    compared = 0
+    for doc in docs:
+        tree = _tree(doc)
+        assert tree.clause_of == [_clause_head(t).i for t in doc]
+        assert tree.scoping == [t.dep_ in {"advcl", "prep", "relcl", "acl", "conj"} for t in doc]
+        compared += sum(1 for t in doc if _clause_head(t).i != t.i)
+    assert compared > 1000  # most tokens climb to a clause above them
+
+
 def test_every_decision_names_its_rules(extract):
     claim = one(extract, "The FSB is said to be plotting a coup.")
     assert "fsb.fsb" in claim.rules

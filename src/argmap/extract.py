@@ -29,6 +29,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from spacy.language import Language
 from spacy.tokens import Doc, Token
@@ -690,6 +691,55 @@ def _clause_head(token: Token) -> Token:
     return t
 
 
+_TREE = "argmap.tree"
+
+
+class _Tree(NamedTuple):
+    """A parsed sentence's tree as integers, for loops that would otherwise make a
+    ``Token`` of every word (made once per doc)."""
+
+    clause_of: list[int]
+    """:func:`_clause_head` of every token, as its index."""
+    scoping: list[bool]
+    """Whether the token's dependency is one of ``_SCOPING_DEPS``."""
+
+
+def _tree(doc: Doc) -> _Tree:
+    tree: _Tree | None = doc.user_data.get(_TREE)
+    if tree is not None:
+        return tree
+    from spacy.attrs import DEP, HEAD, POS
+
+    strings = doc.vocab.strings
+    clause_deps = {strings[d] for d in CLAUSE_DEPS}
+    scoping_deps = {strings[d] for d in _SCOPING_DEPS}
+    conj = strings["conj"]
+    verbal = {strings["VERB"], strings["AUX"]}
+    n = len(doc)
+    array = doc.to_array([HEAD, DEP, POS]) if n else None
+    # HEAD is the offset to the head, stored unsigned
+    offsets = array[:, 0].view("int64").tolist() if array is not None else []
+    rows = array[:, 1:].tolist() if array is not None else []
+    # a token stops the climb when its dependency opens a clause (a 'conj' only if verbal)
+    stops = [dep in clause_deps and (dep != conj or pos in verbal) for dep, pos in rows]
+    clause_of = [-1] * n
+    for i in range(n):
+        path = []
+        t = i
+        while clause_of[t] < 0 and not stops[t]:
+            head = t + offsets[t]
+            if head == t:
+                break
+            path.append(t)
+            t = head
+        found = clause_of[t] if clause_of[t] >= 0 else t
+        clause_of[t] = found
+        for x in path:
+            clause_of[x] = found
+    tree = doc.user_data[_TREE] = _Tree(clause_of, [dep in scoping_deps for dep, _pos in rows])
+    return tree
+
+
 def _dummy_main(clause: Token) -> bool:
     """'This is because ...', 'This is why ...': a main clause that only frames its subordinate."""
     if clause.lemma_ != "be" or clause.dep_ != "ROOT":
@@ -836,6 +886,10 @@ def _conditional_prediction(token: Token, modal: str, scope: set[int]) -> bool:
     return clause.i in scope and any(c.lower_ == modal and c.dep_ == "aux" for c in clause.children)
 
 
+_SCOPING_DEPS = {"advcl", "prep", "relcl", "acl", "conj"}
+"""The dependencies of the tokens that can take their subtree out of a claim's scope."""
+
+
 @dataclass
 class Scope:
     """Which tokens of a claim speak about its factions.
@@ -863,19 +917,22 @@ class Scope:
         holders = set(mention_tokens)
         for i in mention_tokens:
             holders.update(a.i for a in doc[i].ancestors)
-        span = doc[lo:hi]
         stance_out: set[int] = set()
         hedge_out: set[int] = set()
         contrast: set[int] = set()
-        for t in span:
+        tree = _tree(doc)
+        for k in range(lo, hi):
+            if not tree.scoping[k]:
+                continue
+            t = doc[k]
             if t.left_edge.i <= lo and t.right_edge.i >= hi - 1:
                 continue  # the claim is this very clause
             holds_mention = t.i in holders
-            marks = {c.lower_ for c in t.children if c.dep_ == "mark"}
             if (
                 t.dep_ == "advcl"
                 and not _dummy_main(t.head)
-                and marks & (CONCESSIVE_MARKS | BACKGROUND_MARKS)
+                and {c.lower_ for c in t.children if c.dep_ == "mark"}
+                & (CONCESSIVE_MARKS | BACKGROUND_MARKS)
             ):
                 # a condition, concession or background: never the claim itself
                 stance_out.update(x.i for x in t.subtree)
@@ -910,11 +967,10 @@ class Scope:
                 if c.dep_ in {"relcl", "acl"}:
                     relative.update(x.i for x in c.subtree)
         own: set[int] = set()
-        clause_of: list[int] | None = None
         for _first, last, _faction, _rule in mentions:
             if last.i in relative:
                 continue  # 'oligarchs who ..., such as Tinkov, were forced': Tinkov's clause is not the claim's
-            clause = _clause_head(last)
+            clause = doc[tree.clause_of[last.i]]
             clauses = {clause.i} | {
                 c.i
                 for c in clause.children
@@ -922,10 +978,8 @@ class Scope:
                 and c.pos_ in {"VERB", "AUX"}
                 and not any(g.dep_ in SUBJECT_DEPS for g in c.children)
             }
-            if clause_of is None:
-                clause_of = [_clause_head(x).i for x in span]
-            own.update(lo + k for k, head in enumerate(clause_of) if head in clauses)
-        every = {t.i for t in span}
+            own.update(k for k in range(lo, hi) if tree.clause_of[k] in clauses)
+        every = set(range(lo, hi))
         stance = every - stance_out
         return cls(
             stance=stance,
