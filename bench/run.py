@@ -9,7 +9,11 @@ included), timed from outside, on the same benchmark corpus (see
   fastest on a sample;
 - (b) ``argmap build``, one process, cold (empty cache);
 - (c) ``argmap build --jobs 2``, cold;
-- (d) ``argmap build`` again on the unchanged corpus (warm cache).
+- (d) ``argmap build`` again on the unchanged corpus (warm cache);
+- (e) two one-process ``argmap build`` runs at once, each on half of the
+  corpus: (b) / (e) is what two independent processes gain on this machine,
+  the yardstick for (c) / (b) (two busy cores of a shared host do not give
+  twice the work of one).
 
 Then peak RSS of ``argmap build`` on 1,000 and 10,000 short articles, and a
 check that ``argmap eval`` on the seeds gives identical figures, and the build
@@ -18,7 +22,7 @@ identical files, with and without every speed-up (cache cold and warm,
 
 Usage: ``python bench/run.py [--words N] [--rounds N] [--skip-memory | --only-memory]
 [--out bench/out]`` (``--only-memory``: the memory rows alone, no timings and
-no checks). Timings on a shared machine are noisy: (a) to (d) run in
+no checks). Timings on a shared machine are noisy: (a) to (e) run in
 interleaved rounds (``--rounds``, default 3) and each counts its fastest, as
 ``timeit`` does (a slower round measures the neighbours); read the ratios,
 which are taken in the same run.
@@ -36,6 +40,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
@@ -104,6 +109,36 @@ class Run:
                 time.sleep(0.05)
         except psutil.Error:
             return
+
+
+class Pair:
+    """Two processes started together: wall seconds until both are done, and their CPU."""
+
+    def __init__(self, first: list[str], second: list[str]) -> None:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        procs = [
+            subprocess.Popen(args, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            for args in (first, second)
+        ]
+        errors = [proc.communicate()[1] for proc in procs]
+        self.seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        self.cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+        for proc, err in zip(procs, errors):
+            if proc.returncode != 0:
+                raise SystemExit(f"bench: {' '.join(proc.args)} failed:\n{err[-2000:]}")
+
+
+def halves(corpus: Path, work: Path) -> tuple[Path, Path]:
+    """The corpus's files dealt alternately into two folders (for the (e) row)."""
+    folders = (work / "half1", work / "half2")
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir()
+    for i, path in enumerate(sorted(corpus.glob("*.txt"))):
+        shutil.copy(path, folders[i % 2] / path.name)
+    return folders
 
 
 def argmap_cmd(*args: str) -> list[str]:
@@ -219,9 +254,10 @@ def main() -> None:
     # Interleaved rounds; each run's fastest counts (as timeit does): on a shared
     # machine a slower run measures the neighbours, and interleaving exposes every
     # run to the same periods of load.
-    runs: dict[str, list[Run]] = {k: [] for k in "abcd"}
+    runs: dict[str, list[Any]] = {k: [] for k in "abcde"}
+    half1, half2 = halves(corpus, work)
     for round_ in range(1, opts.rounds + 1):
-        for sub in ("b", "c"):
+        for sub in ("b", "c", "e1", "e2"):
             shutil.rmtree(work / sub, ignore_errors=True)
         runs["a"].append(Run([PYTHON, "-c", PLAIN_SPACY, str(corpus), str(size)]))
         runs["b"].append(Run(argmap_cmd("build", str(corpus), "--out", str(work / "b"), "-q")))
@@ -229,12 +265,18 @@ def main() -> None:
             Run(argmap_cmd("build", str(corpus), "--out", str(work / "c"), "--jobs", "2", "-q"))
         )
         runs["d"].append(Run(argmap_cmd("build", str(corpus), "--out", str(work / "b"), "-q")))
+        runs["e"].append(
+            Pair(
+                argmap_cmd("build", str(half1), "--out", str(work / "e1"), "-q"),
+                argmap_cmd("build", str(half2), "--out", str(work / "e2"), "-q"),
+            )
+        )
         print(
             f"round {round_}: "
             + ", ".join(f"({k}) {v[-1].seconds:.1f} s" for k, v in runs.items()),
             flush=True,
         )
-    a, b, c, d = (min(runs[k], key=lambda r: r.seconds) for k in "abcd")
+    a, b, c, d, e = (min(runs[k], key=lambda r: r.seconds) for k in "abcde")
     identical = same_files(work / "b", work / "c")
 
     rows = [
@@ -242,12 +284,13 @@ def main() -> None:
         ("(b) argmap build, 1 process, cold", b),
         ("(c) argmap build --jobs 2, cold", c),
         ("(d) argmap build, warm cache", d),
+        ("(e) two argmap builds at once, 1 process each, on a half of the corpus each", e),
     ]
     lines = [
         f"| run (fastest of {opts.rounds}) | seconds | words/s | CPU seconds | every round (s) |",
         "|---|---:|---:|---:|---|",
     ]
-    for (name, run), key in zip(rows, "abcd"):
+    for (name, run), key in zip(rows, "abcde"):
         every = ", ".join(f"{r.seconds:.1f}" for r in runs[key])
         lines.append(
             f"| {name} | {run.seconds:.1f} | {words / run.seconds:,.0f} | {run.cpu:.1f} | {every} |"
@@ -260,6 +303,17 @@ def main() -> None:
     lines += ["", "| ratio | measured | target | met |", "|---|---:|---:|---|"]
     for name, value, target in ratios:
         lines.append(f"| {name} | {value:.2f} | >= {target:g} | {'yes' if value >= target else 'NO'} |")
+    ceiling = b.seconds / e.seconds
+    lines.append(f"| (b) / (e): what two independent processes gain here | {ceiling:.2f} | | |")
+    per_round = [
+        ("(b) / (a)", [x.seconds / y.seconds for x, y in zip(runs["a"], runs["b"])]),
+        ("(c) / (b)", [x.seconds / y.seconds for x, y in zip(runs["b"], runs["c"])]),
+        ("(b) / (e)", [x.seconds / y.seconds for x, y in zip(runs["b"], runs["e"])]),
+    ]
+    lines += ["", "| ratio, round by round | " + " | ".join(f"round {i + 1}" for i in range(opts.rounds)) + " |"]
+    lines.append("|---|" + "---:|" * opts.rounds)
+    for name, values in per_round:
+        lines.append(f"| {name} | " + " | ".join(f"{v:.2f}" for v in values) + " |")
 
     if not opts.skip_memory:
         lines += [""] + memory_rows(work)
@@ -279,16 +333,17 @@ def main() -> None:
                 "documents": n_docs,
                 "words": words,
                 "batch_size": size,
-                "seconds": {k: r.seconds for k, r in zip("abcd", (a, b, c, d))},
+                "seconds": {k: r.seconds for k, r in zip("abcde", (a, b, c, d, e))},
                 "every_round": {k: [r.seconds for r in v] for k, v in runs.items()},
-                "cpu_seconds": {k: r.cpu for k, r in zip("abcd", (a, b, c, d))},
+                "cpu_seconds": {k: r.cpu for k, r in zip("abcde", (a, b, c, d, e))},
                 "ratios": {n: v for n, v, _ in ratios},
+                "ceiling_c_over_b": ceiling,
             },
             indent=2,
         )
         + "\n"
     )
-    for sub in ("corpus", "b", "c", "mem1000", "mem10000", "mem1000-out", "mem10000-out"):
+    for sub in ("corpus", "b", "c", "e1", "e2", "half1", "half2", "mem1000", "mem10000", "mem1000-out", "mem10000-out"):
         shutil.rmtree(work / sub, ignore_errors=True)
 
 
