@@ -231,7 +231,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=300_000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--skip-memory", action="store_true")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of (a) to (d)")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of (a) to (e)")
     parser.add_argument("--only-memory", action="store_true")
     opts = parser.parse_args()
     work: Path = opts.out
