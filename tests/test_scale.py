@@ -186,9 +186,13 @@ def test_a_damaged_cache_entry_is_a_miss(corpus, tmp_path, reference, extraction
 
 
 def test_two_jobs_write_the_same_files(corpus, tmp_path, reference):
+    import gc
+
     out = tmp_path / "jobs"
     argmap.build(corpus, out=out, jobs=2, cache=False)
     assert outputs(out) == reference
+    # the workers fork with the collector frozen; the caller's process is left as it was
+    assert gc.get_freeze_count() == 0
 
 
 def test_cli_jobs_and_no_cache(corpus, tmp_path, reference):

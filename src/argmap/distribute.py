@@ -19,6 +19,7 @@ corpus.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -117,7 +118,15 @@ class PoolRunner:
             rules = RuleSet(rules=processor.rules.rules, sources=processor.rules.sources)
             context = multiprocessing.get_context("spawn")
             initargs = (processor.settings, rules)
-        return context.Pool(self.workers, initializer=init_worker, initargs=initargs)
+        # The objects alive now (the pipeline's among them) go to the collector's
+        # permanent generation while the workers fork: their collections then never
+        # walk those objects, nor copy the pages they live on. The driver's own
+        # objects are collected as before once the workers have started.
+        gc.freeze()
+        try:
+            return context.Pool(self.workers, initializer=init_worker, initargs=initargs)
+        finally:
+            gc.unfreeze()
 
     def submit(self, sources: list[Source]) -> Pending:
         if self._pool is None:
