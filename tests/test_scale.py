@@ -186,13 +186,34 @@ def test_a_damaged_cache_entry_is_a_miss(corpus, tmp_path, reference, extraction
 
 
 def test_two_jobs_write_the_same_files(corpus, tmp_path, reference):
-    import gc
-
     out = tmp_path / "jobs"
     argmap.build(corpus, out=out, jobs=2, cache=False)
     assert outputs(out) == reference
-    # the workers fork with the collector frozen; the caller's process is left as it was
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_build_leaves_the_collector_as_it_found_it(corpus, tmp_path, jobs):
+    """The pipeline's objects are frozen while a build needs it (one process) or while
+    the workers fork (--jobs); the caller's own frozen objects stay frozen."""
+    import gc
+
+    during: list[int] = []
+    argmap.build(
+        corpus,
+        out=tmp_path / "a",
+        jobs=jobs,
+        cache=False,
+        on_document=lambda _name: during.append(gc.get_freeze_count()),
+    )
     assert gc.get_freeze_count() == 0
+    assert all(during) if jobs == 1 else not any(during)
+    gc.freeze()
+    try:
+        theirs = gc.get_freeze_count()
+        argmap.build(corpus, out=tmp_path / "b", jobs=jobs, cache=False)
+        assert gc.get_freeze_count() == theirs
+    finally:
+        gc.unfreeze()
 
 
 def test_cli_jobs_and_no_cache(corpus, tmp_path, reference):

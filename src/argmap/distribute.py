@@ -19,6 +19,7 @@ corpus.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 from collections import deque
@@ -77,19 +78,51 @@ class _Later:
         return self.compute()
 
 
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """The objects alive now in the collector's permanent generation, for a while.
+
+    Collections then skip them (the spaCy pipeline's many objects among them).
+    Nothing is done when the caller has frozen objects of its own: unfreezing
+    would release theirs too.
+    """
+    if gc.get_freeze_count():
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 class SerialRunner:
-    """Process in this process (the spaCy pipeline is loaded on the first cache miss)."""
+    """Process in this process (the spaCy pipeline is loaded on the first cache miss).
+
+    Once the pipeline is loaded, the objects alive then are frozen until the
+    runner closes: the collections that processing sets off skip them.
+    """
 
     workers = 1
 
     def __init__(self, processor: DocumentProcessor) -> None:
         self.processor = processor
+        self._frozen: contextlib.ExitStack | None = None
 
     def submit(self, sources: list[Source]) -> Pending:
-        return _Later(lambda: process_documents(sources, self.processor))
+        return _Later(lambda: self._process(sources))
+
+    def _process(self, sources: list[Source]) -> list[DocumentResult]:
+        results = process_documents(sources, self.processor)
+        if self._frozen is None and self.processor.loaded:
+            self._frozen = contextlib.ExitStack()
+            self._frozen.enter_context(_frozen())
+        return results
 
     def close(self, *, cancel: bool = False) -> None:
-        pass
+        if self._frozen is not None:
+            self._frozen.close()
+            self._frozen = None
 
 
 class PoolRunner:
@@ -118,15 +151,11 @@ class PoolRunner:
             rules = RuleSet(rules=processor.rules.rules, sources=processor.rules.sources)
             context = multiprocessing.get_context("spawn")
             initargs = (processor.settings, rules)
-        # The objects alive now (the pipeline's among them) go to the collector's
-        # permanent generation while the workers fork: their collections then never
-        # walk those objects, nor copy the pages they live on. The driver's own
-        # objects are collected as before once the workers have started.
-        gc.freeze()
-        try:
+        # Frozen while the workers fork: their collections then never walk the
+        # objects alive now (the pipeline's among them), nor copy the pages they
+        # live on. The driver's own objects are collected as before afterwards.
+        with _frozen():
             return context.Pool(self.workers, initializer=init_worker, initargs=initargs)
-        finally:
-            gc.unfreeze()
 
     def submit(self, sources: list[Source]) -> Pending:
         if self._pool is None:

@@ -134,6 +134,11 @@ class DocumentProcessor:
         self._extractor: Extractor | None = None
 
     @property
+    def loaded(self) -> bool:
+        """Whether the spaCy pipeline has been loaded."""
+        return self._extractor is not None
+
+    @property
     def extractor(self) -> Extractor:
         """The extractor; the spaCy pipeline is loaded the first time it is needed."""
         if self._extractor is None:
