@@ -25,6 +25,10 @@ Four passes over plain claims, each in its own module:
 Every claim-to-claim edge carries ``basis``, the reason for it, e.g.
 ``near-duplicate:0.93``, ``discourse:but``, ``evidence:instance``,
 ``same-faction-opposite-stance:fsb``.
+
+:func:`link` links a corpus in one call; :class:`Linker` does the same with
+the claims given a document at a time (a build reduces each document's claims
+as it comes, and joins them all after the last).
 """
 
 from __future__ import annotations
