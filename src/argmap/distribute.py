@@ -19,7 +19,6 @@ corpus.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import multiprocessing
 from collections import deque
@@ -78,22 +77,19 @@ class _Later:
         return self.compute()
 
 
-@contextlib.contextmanager
-def _frozen() -> Iterator[None]:
-    """The objects alive now in the collector's permanent generation, for a while.
+def _freeze() -> bool:
+    """Put the objects alive now in the collector's permanent generation, so that
+    collections skip them (the spaCy pipeline's many objects among them).
 
-    Collections then skip them (the spaCy pipeline's many objects among them).
-    Nothing is done when the caller has frozen objects of its own: unfreezing
-    would release theirs too.
+    Returns:
+        Whether it did (``gc.unfreeze()`` is then the caller's): not when the
+        caller has frozen objects of its own, since unfreezing would release
+        theirs too.
     """
     if gc.get_freeze_count():
-        yield
-        return
+        return False
     gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
+    return True
 
 
 class SerialRunner:
@@ -107,22 +103,21 @@ class SerialRunner:
 
     def __init__(self, processor: DocumentProcessor) -> None:
         self.processor = processor
-        self._frozen: contextlib.ExitStack | None = None
+        self._froze = False
 
     def submit(self, sources: list[Source]) -> Pending:
         return _Later(lambda: self._process(sources))
 
     def _process(self, sources: list[Source]) -> list[DocumentResult]:
         results = process_documents(sources, self.processor)
-        if self._frozen is None and self.processor.loaded:
-            self._frozen = contextlib.ExitStack()
-            self._frozen.enter_context(_frozen())
+        if not self._froze and self.processor.loaded:
+            self._froze = _freeze()
         return results
 
     def close(self, *, cancel: bool = False) -> None:
-        if self._frozen is not None:
-            self._frozen.close()
-            self._frozen = None
+        if self._froze:
+            gc.unfreeze()
+            self._froze = False
 
 
 class PoolRunner:
@@ -154,8 +149,12 @@ class PoolRunner:
         # Frozen while the workers fork: their collections then never walk the
         # objects alive now (the pipeline's among them), nor copy the pages they
         # live on. The driver's own objects are collected as before afterwards.
-        with _frozen():
+        froze = _freeze()
+        try:
             return context.Pool(self.workers, initializer=init_worker, initargs=initargs)
+        finally:
+            if froze:
+                gc.unfreeze()
 
     def submit(self, sources: list[Source]) -> Pending:
         if self._pool is None:
