@@ -231,6 +231,7 @@ def test_the_integer_tree_agrees_with_spacys_tokens(nlp, rules):
         tree = _tree(doc)
         assert tree.clause_of == [_clause_head(t).i for t in doc]
         assert tree.scoping == [t.dep_ in {"advcl", "prep", "relcl", "acl", "conj"} for t in doc]
+        assert tree.roots == [t.i for t in doc if t.dep_ == "ROOT"]
         compared += sum(1 for t in doc if _clause_head(t).i != t.i)
     assert compared > 1000  # most tokens climb to a clause above them
 

@@ -421,10 +421,10 @@ class Extractor:
         return None
 
     def _clause_cut(self, doc: Doc, mentions: list[MentionT]) -> tuple[int, int] | None:
-        roots = [t for t in doc if t.dep_ == "ROOT"]
+        roots = _tree(doc).roots
         if len(roots) != 1:
             return None
-        for clause in roots[0].children:
+        for clause in doc[roots[0]].children:
             if clause.dep_ not in {"advcl", "conj"} or clause.pos_ not in {"VERB", "AUX"}:
                 continue
             if not any(c.dep_ in SUBJECT_DEPS for c in clause.children):
@@ -702,6 +702,8 @@ class _Tree(NamedTuple):
     """:func:`_clause_head` of every token, as its index."""
     scoping: list[bool]
     """Whether the token's dependency is one of ``_SCOPING_DEPS``."""
+    roots: list[int]
+    """The tokens whose dependency is ``ROOT``."""
 
 
 def _tree(doc: Doc) -> _Tree:
@@ -736,7 +738,12 @@ def _tree(doc: Doc) -> _Tree:
         clause_of[t] = found
         for x in path:
             clause_of[x] = found
-    tree = doc.user_data[_TREE] = _Tree(clause_of, [dep in scoping_deps for dep, _pos in rows])
+    root = strings["ROOT"]
+    tree = doc.user_data[_TREE] = _Tree(
+        clause_of,
+        [dep in scoping_deps for dep, _pos in rows],
+        [i for i, (dep, _pos) in enumerate(rows) if dep == root],
+    )
     return tree
 
 
