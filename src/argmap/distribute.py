@@ -137,7 +137,8 @@ class PoolRunner:
     def _start(self) -> Any:
         processor = self.processor
         context: multiprocessing.context.BaseContext
-        if "fork" in multiprocessing.get_all_start_methods():
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        if fork:
             processor.extractor  # noqa: B018 (loaded here, inherited by every worker)
             context = multiprocessing.get_context("fork")
             initargs: tuple[Any, ...] = (processor.settings, None, processor)
@@ -149,7 +150,7 @@ class PoolRunner:
         # Frozen while the workers fork: their collections then never walk the
         # objects alive now (the pipeline's among them), nor copy the pages they
         # live on. The driver's own objects are collected as before afterwards.
-        froze = _freeze()
+        froze = fork and _freeze()
         try:
             return context.Pool(self.workers, initializer=init_worker, initargs=initargs)
         finally:

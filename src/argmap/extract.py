@@ -284,7 +284,8 @@ class Extractor:
                 and doc[m.start].dep_ not in m.rule.deps
             ):
                 continue
-            if _clause_head(token).dep_ in {"advcl", "relcl", "acl"} or _bound_locally(token):
+            clause = doc[_tree(doc).clause_of[token.i]]
+            if clause.dep_ in {"advcl", "relcl", "acl"} or _bound_locally(token):
                 continue
             targets = [a for a in antecedent if _agrees(m.rule.label, a)]
             for a in targets:
@@ -682,15 +683,6 @@ def _is_clause(doc: Doc) -> bool:
     )
 
 
-def _clause_head(token: Token) -> Token:
-    t = token
-    while t.dep_ not in CLAUSE_DEPS or (t.dep_ == "conj" and t.pos_ not in {"VERB", "AUX"}):
-        if t.head.i == t.i:
-            return t
-        t = t.head
-    return t
-
-
 _TREE = "argmap.tree"
 
 
@@ -699,7 +691,9 @@ class _Tree(NamedTuple):
     ``Token`` of every word (made once per doc)."""
 
     clause_of: list[int]
-    """:func:`_clause_head` of every token, as its index."""
+    """The clause head of every token, as its index: the token itself or the first
+    of its heads whose dependency opens a clause (``CLAUSE_DEPS``; a ``conj`` only
+    when verbal), else the root."""
     scoping: list[bool]
     """Whether the token's dependency is one of ``_SCOPING_DEPS``."""
     roots: list[int]
