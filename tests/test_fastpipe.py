@@ -130,3 +130,22 @@ def test_rule_matchers_find_what_an_unfiltered_matcher_finds(
             unfiltered = [[m(d) for d in docs] for m in matchers]
         assert filtered == unfiltered
         assert sum(len(x) for f in filtered for x in f) > 100
+
+
+def test_a_matcher_finds_a_type_exactly_where_its_matches_hold_one(nlp: Language, rules) -> None:
+    from argmap.extract import MATCHED_TYPES
+    from argmap.rules import RuleMatcher
+
+    text = " ".join(path.read_text(encoding="utf-8") for path in sorted(RAW.iterdir()))
+    docs = list(nlp.pipe(line for line in [*text.splitlines(), *EDGE_CASES] if line.strip()))
+    docs.append(nlp.make_doc(""))
+    for loose in (False, True):
+        matcher = RuleMatcher(nlp, rules.of(*MATCHED_TYPES), loose=loose)
+        hits = 0
+        for doc in docs:
+            found = {m.rule.type for m in matcher(doc)}
+            for kind in [*MATCHED_TYPES, ("faction", "anaphor"), ("stance", "hedge")]:
+                types = {kind} if isinstance(kind, str) else set(kind)
+                assert matcher.finds(doc, types) == bool(found & types), (doc.text, types)
+                hits += bool(found & types)
+        assert hits > 100

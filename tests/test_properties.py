@@ -276,6 +276,18 @@ def test_blocks_and_sentences_point_into_the_text(
         previous_end = sentence.end
 
 
+@examples(4)
+@given(text=st.one_of(paragraph, document, st.text(any_char, max_size=200)))
+def test_sentence_bounds_are_spacys_sentencizers(text: str, nlp: Language) -> None:
+    from spacy.pipeline import Sentencizer
+
+    from argmap.segment import sentence_bounds
+
+    doc = nlp.make_doc(text)
+    expected = [(s.start_char, s.end_char) for s in Sentencizer()(nlp.make_doc(text)).sents]
+    assert sentence_bounds(doc) == expected
+
+
 @settings(max_examples=EXAMPLES * 8, deadline=None)
 @given(
     st.text(

@@ -18,6 +18,20 @@ def kinds(text, rules):
     return [(b.kind, b.text) for b in split_blocks(text, rules)]
 
 
+def test_sentences_end_where_spacys_sentencizer_ends_them_on_the_seeds(nlp):
+    from spacy.pipeline import Sentencizer
+
+    from argmap.segment import sentence_bounds
+
+    bounds = 0
+    for path in sorted(RAW.iterdir()):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            expected = [(s.start_char, s.end_char) for s in Sentencizer()(nlp.make_doc(line)).sents]
+            assert sentence_bounds(nlp.make_doc(line)) == expected
+            bounds += len(expected)
+    assert bounds > 150  # the seeds have some 200 sentences and headings
+
+
 def test_heading_then_sentence_stay_apart(rules, nlp):
     text = "The former KGB\nFinally, state security services could be the source of a coup.\n"
     blocks = split_blocks(text, rules)

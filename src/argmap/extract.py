@@ -117,6 +117,8 @@ MATCHED_TYPES = (
     "faction", "anaphor", "foreign", "stance", "pseudo", "reverse", "external", "hedge", "reporting"
 )  # fmt: skip
 _MATCHES = "argmap.matches"
+_FACTION = frozenset({"faction"})
+_ANAPHOR = frozenset({"anaphor"})
 
 #: What :meth:`Extractor.extract_many` takes of each document: (doc_id, text, blocks, sentences).
 DocumentInput = tuple[str, str, Sequence[Block], Sequence[Sentence]]
@@ -180,8 +182,7 @@ class Extractor:
                 out.append(None)
                 previous = False
                 continue
-            types = {m.rule.type for m in self.loose(doc)}
-            flag = "faction" in types or (previous and "anaphor" in types)
+            flag = self.loose.finds(doc, _FACTION) or (previous and self.loose.finds(doc, _ANAPHOR))
             out.append(doc if flag else None)
             previous = flag
         return out

