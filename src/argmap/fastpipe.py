@@ -217,14 +217,17 @@ class FastAttributeRuler:
                 extra.setdefault(target, []).append(attr_id)
             for target, more in extra.items():
                 assignments[target] = self._assign(tuple(sorted({*plans[target][0], *more})))
-        values = doc.to_array(self.columns).tolist()  # lists: item writes cost less than numpy's
-        changed = False
+        # only the columns some rule sets on this doc are read and written back
+        used = sorted({column for assigned in set(assignments) for column, _ in assigned})
+        if not used:
+            return doc
+        attrs = [self.columns[c] for c in used]
+        where = {c: j for j, c in enumerate(used)}
+        values = doc.to_array(attrs).tolist()  # lists: item writes cost less than numpy's
         for row, assigned in zip(values, assignments, strict=True):
             for column, value in assigned:
-                row[column] = value
-                changed = True
-        if changed:
-            doc.from_array(self.columns, numpy.array(values, dtype=numpy.uint64))  # type: ignore[arg-type]
+                row[where[column]] = value
+        doc.from_array(attrs, numpy.array(values, dtype=numpy.uint64))  # type: ignore[arg-type]
         return doc
 
     def pipe(self, docs: Iterable[Doc], **_: Any) -> Iterator[Doc]:

@@ -286,7 +286,14 @@ class RuleSet:
 
     def by_id(self, rule_id: str) -> Rule | None:
         """The rule with this id, if any."""
-        return next((r for r in self.rules if r.id == rule_id), None)
+        return self._by_id.get(rule_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Rule]:
+        found: dict[str, Rule] = {}
+        for rule in self.rules:
+            found.setdefault(rule.id, rule)
+        return found
 
     @cached_property
     def boilerplate(self) -> list[tuple[Rule, re.Pattern[str]]]:
