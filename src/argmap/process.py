@@ -153,11 +153,10 @@ def keep_heap() -> bool:
 def _glibc() -> bool:
     """Whether this process runs on glibc."""
     try:
-        return sys.platform.startswith("linux") and os.confstr("CS_GNU_LIBC_VERSION").startswith(
-            "glibc"
-        )
-    except (ValueError, OSError, AttributeError):
+        version = os.confstr("CS_GNU_LIBC_VERSION")
+    except (ValueError, OSError, AttributeError):  # not a name this platform knows
         return False
+    return sys.platform.startswith("linux") and (version or "").startswith("glibc")
 
 
 def load_pipeline_cached(name: str | None) -> Language:
