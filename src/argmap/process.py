@@ -125,9 +125,9 @@ def keep_heap() -> bool:
     the bench corpus, 400,000 page faults and a second of system time, against
     55,000 with a 32 MiB mmap threshold and a 64 MiB trim threshold. Peak memory
     stays the same. Made once per process, when a process first loads the
-    pipeline (a forked worker inherits it); never when the environment sets
-    malloc tunables of its own (``GLIBC_TUNABLES``, ``MALLOC_*_``), which is
-    also how to keep glibc's defaults; a no-op off glibc.
+    pipeline (a forked worker inherits it); never when the environment has
+    malloc settings of its own (a ``MALLOC_*`` variable, a malloc entry in
+    ``GLIBC_TUNABLES``); a no-op off glibc.
 
     Returns:
         Whether this process runs with these settings.
