@@ -125,14 +125,17 @@ class PoolRunner:
 
     Where processes can be forked, the driver loads the pipeline once, before the
     pool starts, and every worker begins with it loaded: no worker loads it again,
-    and a pipeline that cannot be loaded fails the build at once. Elsewhere
-    (``spawn``) each worker loads its own pipeline and takes the driver's rules.
+    and a pipeline that cannot be loaded fails the build at once. The objects
+    alive then are frozen until the runner closes, as :class:`SerialRunner` does.
+    Elsewhere (``spawn``) each worker loads its own pipeline and takes the
+    driver's rules.
     """
 
     def __init__(self, processor: DocumentProcessor, jobs: int) -> None:
         self.processor = processor
         self.workers = jobs
         self._pool: Any = None
+        self._froze = False
 
     def _start(self) -> Any:
         processor = self.processor
@@ -147,15 +150,21 @@ class PoolRunner:
             rules = RuleSet(rules=processor.rules.rules, sources=processor.rules.sources)
             context = multiprocessing.get_context("spawn")
             initargs = (processor.settings, rules)
-        # Frozen while the workers fork: their collections then never walk the
-        # objects alive now (the pipeline's among them), nor copy the pages they
-        # live on. The driver's own objects are collected as before afterwards.
-        froze = fork and _freeze()
+        # Frozen from before the workers fork until the pool closes: the workers'
+        # collections never walk the objects alive now (the pipeline's among
+        # them), nor copy the pages they live on, and neither do the driver's
+        # while it collects the results.
+        self._froze = fork and _freeze()
         try:
             return context.Pool(self.workers, initializer=init_worker, initargs=initargs)
-        finally:
-            if froze:
-                gc.unfreeze()
+        except BaseException:
+            self._unfreeze()
+            raise
+
+    def _unfreeze(self) -> None:
+        if self._froze:
+            gc.unfreeze()
+            self._froze = False
 
     def submit(self, sources: list[Source]) -> Pending:
         if self._pool is None:
@@ -172,6 +181,7 @@ class PoolRunner:
                 self._pool.close()
             self._pool.join()
             self._pool = None
+        self._unfreeze()
 
 
 class DaskRunner:
