@@ -460,12 +460,7 @@ class RuleMatcher:
         strings = doc.vocab.strings
         found = []
         raw = [*self.phrases(doc)] if len(self.phrases) else []
-        # LOWER (and LEMMA) for the single words, then the anchors' attributes
-        rows: list[list[int]] = (
-            doc.to_array([*self._columns, *self._anchor_keys]).tolist()  # type: ignore[union-attr]
-            if len(doc)
-            else []
-        )
+        rows = self._rows(doc)
         if self.patterns:
             bits = self._passing(rows)
             if bits:
@@ -473,42 +468,45 @@ class RuleMatcher:
         for match_id, start, end in raw:
             found.append(Match(self.rules[strings[match_id]], start, end))
         if self.words:
-            # the word itself, or its lemma: lemmatizers disagree on forms such
-            # as 'disgruntled' (lemma 'disgruntle'); loose matching has no lemmas
-            words = self.words
             for offset, row in enumerate(rows):
-                by_word = words.get(row[0], ())
-                by_lemma = () if self.loose else words.get(self._lowered(row[1], strings), ())
-                if by_word or by_lemma:
-                    hits = {r.id: r for r in (*by_word, *by_lemma)}
-                    found.extend(Match(r, offset, offset + 1) for r in hits.values())
+                found.extend(Match(r, offset, offset + 1) for r in self._word_rules(row, strings))
         found.sort(key=lambda m: (m.start, m.start - m.end, m.rule.id))
         return found
 
     def finds(self, doc: Doc | Span, types: Collection[str]) -> bool:
         """Whether a rule of one of these types matches in ``doc``: ``any(m.rule.type in
         types for m in self(doc))``, found with the cheapest test first."""
-        rules = self.rules
         strings = doc.vocab.strings
         if len(self.phrases) and any(
-            rules[strings[match_id]].type in types for match_id, _, _ in self.phrases(doc)
+            self.rules[strings[match_id]].type in types for match_id, _, _ in self.phrases(doc)
         ):
             return True
-        if not len(doc):
-            return False
-        rows: list[list[int]] = doc.to_array([*self._columns, *self._anchor_keys]).tolist()  # type: ignore[union-attr]
-        if self.words:
-            for row in rows:
-                hits = [*self.words.get(row[0], ())]
-                if not self.loose:
-                    hits.extend(self.words.get(self._lowered(row[1], strings), ()))
-                if any(r.type in types for r in hits):
-                    return True
+        rows = self._rows(doc)
+        if self.words and any(
+            r.type in types for row in rows for r in self._word_rules(row, strings)
+        ):
+            return True
         if self.patterns:
             bits = self._passing(rows) & self._of_types(types)
             if bits and self._matcher(bits)(doc):
                 return True
         return False
+
+    def _rows(self, doc: Doc | Span) -> list[list[int]]:
+        """Per token: LOWER (and LEMMA) for the single words, then the anchors' attributes."""
+        if not len(doc):
+            return []
+        return doc.to_array([*self._columns, *self._anchor_keys]).tolist()  # type: ignore[union-attr]
+
+    def _word_rules(self, row: list[int], strings: Any) -> Iterable[Rule]:
+        """The single-word rules a token matches, each once: by the word itself, or by
+        its lemma (lemmatizers disagree on forms such as 'disgruntled', lemma
+        'disgruntle'); loose matching has no lemmas."""
+        by_word = self.words.get(row[0], ())
+        by_lemma = () if self.loose else self.words.get(self._lowered(row[1], strings), ())
+        if not by_word and not by_lemma:
+            return ()
+        return {r.id: r for r in (*by_word, *by_lemma)}.values()
 
     def _of_types(self, types: Collection[str]) -> int:
         """The token patterns of rules of these types, as a bit set (memoised)."""
