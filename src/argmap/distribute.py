@@ -77,19 +77,25 @@ class _Later:
         return self.compute()
 
 
-def _freeze() -> bool:
-    """Put the objects alive now in the collector's permanent generation, so that
-    collections skip them (the spaCy pipeline's many objects among them).
+class _Freeze:
+    """A runner's hold on the collector: the objects alive when it is taken go to the
+    permanent generation, so that collections skip them (the spaCy pipeline's many
+    objects among them), until it is released."""
 
-    Returns:
-        Whether it did (``gc.unfreeze()`` is then the caller's): not when the
-        caller has frozen objects of its own, since unfreezing would release
-        theirs too.
-    """
-    if gc.get_freeze_count():
-        return False
-    gc.freeze()
-    return True
+    def __init__(self) -> None:
+        self.held = False
+
+    def take(self) -> None:
+        """Freeze, unless this hold is taken already or the caller froze objects of its
+        own (releasing would unfreeze theirs too)."""
+        if not self.held and not gc.get_freeze_count():
+            gc.freeze()
+            self.held = True
+
+    def release(self) -> None:
+        if self.held:
+            gc.unfreeze()
+            self.held = False
 
 
 class SerialRunner:
@@ -103,21 +109,19 @@ class SerialRunner:
 
     def __init__(self, processor: DocumentProcessor) -> None:
         self.processor = processor
-        self._froze = False
+        self._frozen = _Freeze()
 
     def submit(self, sources: list[Source]) -> Pending:
         return _Later(lambda: self._process(sources))
 
     def _process(self, sources: list[Source]) -> list[DocumentResult]:
         results = process_documents(sources, self.processor)
-        if not self._froze and self.processor.loaded:
-            self._froze = _freeze()
+        if self.processor.loaded:
+            self._frozen.take()
         return results
 
     def close(self, *, cancel: bool = False) -> None:
-        if self._froze:
-            gc.unfreeze()
-            self._froze = False
+        self._frozen.release()
 
 
 class PoolRunner:
@@ -135,7 +139,7 @@ class PoolRunner:
         self.processor = processor
         self.workers = jobs
         self._pool: Any = None
-        self._froze = False
+        self._frozen = _Freeze()
 
     def _start(self) -> Any:
         processor = self.processor
@@ -154,17 +158,13 @@ class PoolRunner:
         # collections never walk the objects alive now (the pipeline's among
         # them), nor copy the pages they live on, and neither do the driver's
         # while it collects the results.
-        self._froze = fork and _freeze()
+        if fork:
+            self._frozen.take()
         try:
             return context.Pool(self.workers, initializer=init_worker, initargs=initargs)
         except BaseException:
-            self._unfreeze()
+            self._frozen.release()
             raise
-
-    def _unfreeze(self) -> None:
-        if self._froze:
-            gc.unfreeze()
-            self._froze = False
 
     def submit(self, sources: list[Source]) -> Pending:
         if self._pool is None:
@@ -181,7 +181,7 @@ class PoolRunner:
                 self._pool.close()
             self._pool.join()
             self._pool = None
-        self._unfreeze()
+        self._frozen.release()
 
 
 class DaskRunner:
