@@ -143,6 +143,21 @@ def test_build_is_quiet_off_a_terminal(capsys, tmp_path):
     assert code == 0 and err == "" and out == ""
 
 
+def test_build_says_when_nothing_changed(capsys, tmp_path):
+    src = tmp_path / "raw"
+    src.mkdir()
+    (src / "a.txt").write_text("The FSB is plotting against Putin.\n", encoding="utf-8")
+    code, _, err = invoke(capsys, "build", src, "--out", tmp_path / "out")
+    assert code == 0 and "built 1 documents, 1 claims" in err
+    code, _, err = invoke(capsys, "build", src, "--out", tmp_path / "out")
+    assert code == 0
+    assert "up to date (no input or setting changed): 1 documents, 1 claims" in err
+    assert "fsb 1" in err
+    (src / "a.txt").write_text("The FSB is loyal to Putin.\n", encoding="utf-8")
+    code, _, err = invoke(capsys, "build", src, "--out", tmp_path / "out")
+    assert code == 0 and "built 1 documents, 1 claims" in err and "loyal 1" in err
+
+
 def test_build_progress_on_a_terminal(monkeypatch, tmp_path):
     src = tmp_path / "raw"
     src.mkdir()

@@ -88,6 +88,80 @@ def test_an_unchanged_corpus_is_not_linked_again(corpus, tmp_path, reference, mo
     assert len(calls) == 2, "a changed corpus must be linked again"
 
 
+def _current(out: Path) -> str:
+    import os
+
+    return os.readlink(out / ".argmap" / "current")
+
+
+def test_an_unchanged_build_keeps_its_outputs(corpus, tmp_path, reference, extractions):
+    from argmap.link import Linker
+
+    out = tmp_path / "out"
+    first = argmap.build(corpus, out=out)
+    assert not first.up_to_date
+    generation = _current(out)
+    finish = Linker.finish
+    try:
+        Linker.finish = None  # type: ignore[assignment,method-assign]
+        again = argmap.build(corpus, out=out)
+    finally:
+        Linker.finish = finish  # type: ignore[method-assign]
+    assert again.up_to_date
+    assert len(extractions) == 3, "an unchanged document was processed again"
+    assert _current(out) == generation, "the outputs in force were written again"
+    assert outputs(out) == reference
+    # the map is the one the first build returned
+    assert again.counts() == first.counts()
+    assert again.relations == first.relations
+    assert again.manifest == first.manifest
+    assert again.claim_list == first.claim_list
+    assert again.documents == first.documents
+
+
+@pytest.mark.parametrize("name", OUTPUT_FILES)
+def test_an_output_file_changed_by_hand_is_written_again(corpus, tmp_path, reference, name):
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    target = (out / name).resolve()
+    target.write_bytes(target.read_bytes().replace(b"}", b"} ", 1))
+    amap = argmap.build(corpus, out=out)
+    assert not amap.up_to_date
+    assert outputs(out) == reference
+
+
+def test_a_build_with_other_inputs_or_settings_is_not_up_to_date(corpus, tmp_path, reference):
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    # the same files listed one by one: the same inputs
+    assert argmap.build(sorted(corpus.glob("*.txt")), out=out).up_to_date
+    # the same files under another path (documents.jsonl records the path)
+    alias = tmp_path / "alias"
+    alias.symlink_to(corpus)
+    assert not argmap.build(alias, out=out).up_to_date
+    assert not argmap.build(corpus, out=out).up_to_date
+    # the same files, one fewer
+    assert not argmap.build(sorted(corpus.glob("*.txt"))[1:], out=out).up_to_date
+    assert argmap.build(sorted(corpus.glob("*.txt"))[1:], out=out).up_to_date
+    # the earlier build's record still holds for its outputs, were they written again
+    assert not argmap.build(corpus, out=out).up_to_date
+    assert argmap.build(corpus, out=out).up_to_date
+    assert outputs(out) == reference
+    # no cache: built again, whatever the record says
+    assert not argmap.build(corpus, out=out, cache=False).up_to_date
+    # a record is of the outputs a build wrote, not of the folder: another folder is built
+    assert not argmap.build(corpus, out=tmp_path / "other").up_to_date
+
+
+def test_a_build_with_errors_is_built_again_and_reports_them_again(corpus, tmp_path):
+    (corpus / "binary.txt").write_bytes(b"\x00\x01 not text")
+    out = tmp_path / "out"
+    first = argmap.build(corpus, out=out)
+    again = argmap.build(corpus, out=out)
+    assert not again.up_to_date
+    assert list(again.errors) == list(first.errors) == [str(corpus / "binary.txt")]
+
+
 def test_the_cache_lives_in_the_output_folder_not_the_inputs(corpus, tmp_path):
     before = sorted(p.name for p in corpus.rglob("*"))
     argmap.build(corpus, out=tmp_path / "out")
@@ -101,6 +175,7 @@ def test_a_changed_file_is_processed_again_and_only_it(corpus, tmp_path, extract
     changed.write_text(changed.read_text(encoding="utf-8") + "\nThe oligarchs stayed silent.\n")
     extractions.clear()
     amap = argmap.build(corpus, out=out)
+    assert not amap.up_to_date
     assert extractions == [changed.stem]
     assert any(c.text == "The oligarchs stayed silent." for c in amap.claim_list)
 

@@ -6,21 +6,29 @@ import json
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from pydantic import ValidationError
 
 from argmap import __version__
-from argmap.cache import CACHE_DIR, DocumentCache, linkage_key
+from argmap.cache import (
+    CACHE_DIR,
+    BuildRecord,
+    DocumentCache,
+    build_key,
+    file_hashes,
+    linkage_key,
+)
 from argmap.distribute import make_runner, results
-from argmap.errors import ArgmapError, OutputError
+from argmap.errors import ArgmapError, InputError, OutputError
 from argmap.export.files import (
     CLAIMS,
     DOCUMENTS,
     GRAPH,
     MANIFEST,
+    OUTPUT_FILES,
     Generation,
     dumps,
     generation,
@@ -48,6 +56,7 @@ from argmap.process import (
     cache_key,
     model_label,
     model_meta,
+    read_source,
     relabel,
 )
 from argmap.rules import RuleSet
@@ -93,13 +102,22 @@ class ArgumentMap:
     manifest: Manifest | None = None
     errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)
+    up_to_date: bool = False
+    """The build found its outputs up to date (no input or setting changed since the
+    build that wrote them) and kept them as they were."""
     _graph: nx.MultiDiGraph | None = None
     _counts: Counts | None = field(default=None, repr=False, compare=False)
     _written: Path | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def _read_later(
-        cls, folder: Path, relations: list[Relation], manifest: Manifest, counts: Counts
+        cls,
+        folder: Path,
+        relations: list[Relation],
+        manifest: Manifest,
+        counts: Counts,
+        *,
+        up_to_date: bool = False,
     ) -> ArgumentMap:
         """The map a build wrote into ``folder`` (its generation): documents and claims
         are read from there when first used."""
@@ -111,6 +129,7 @@ class ArgumentMap:
         amap._graph = None
         amap._counts = counts
         amap._written = folder
+        amap.up_to_date = up_to_date
         return amap
 
     if not TYPE_CHECKING:
@@ -289,6 +308,9 @@ def build(
     Returns:
         The map. Inputs that could not be read are listed in ``errors``, inputs
         built with a warning (empty ones) in ``warnings``; the rest are built.
+        When the cache holds the record of the build that wrote ``out``, no input
+        and no setting has changed since and ``out`` still holds exactly the files
+        it wrote, those files are kept as they are (``up_to_date``).
 
     Raises:
         RuleFileError: the taxonomy file is malformed.
@@ -369,6 +391,8 @@ class _Corpus:
     linker: Linker | None = None
     """The claims taken for linking as they came; None once one came from the cache
     (the corpus's linkage may be cached too: the claims are linked later if not)."""
+    inputs: list[tuple[str, str]] = field(default_factory=list)
+    """Each input built, as given, with its file's sha256 (the key of the build record)."""
 
 
 def _process(
@@ -397,6 +421,7 @@ def _process(
                     )
                 result = relabel(result, doc_id, str(path))
                 assert result.document is not None
+                corpus.inputs.append((str(path), result.document.sha256))
                 corpus.documents.append(result.document)
                 # The linker reads the text between claims: that much is kept, not the text.
                 corpus.layouts[doc_id] = document_layout(result.text, result.claims)
@@ -483,6 +508,9 @@ def _build_into(
     """A build written into ``out`` as it goes (lock held): the claims to their file as
     each document is done, the other files record by record once linked."""
     setup = _setup(paths, settings, cache)
+    kept = _up_to_date(out, setup, settings, run)
+    if kept is not None:
+        return kept
     with generation(out) as gen:
         claims_file = gen.file(CLAIMS)
 
@@ -504,7 +532,49 @@ def _build_into(
             overlaps=linkage.overlaps,
         )
     counts = _count(corpus.documents, corpus.claims, linkage.relations)
+    if setup.store is not None and not corpus.errors:
+        files = file_hashes(gen.path, OUTPUT_FILES)
+        if files is not None:
+            record = BuildRecord(
+                files=files, linkage=linkage_key(corpus.documents), counts=asdict(counts)
+            )
+            setup.store.put_build(build_key(corpus.inputs), record)
     return ArgumentMap._read_later(gen.path.resolve(), linkage.relations, manifest, counts)
+
+
+def _up_to_date(out: Path, setup: _Setup, settings: BuildSettings, run: _Run) -> ArgumentMap | None:
+    """The map ``out`` holds, when the cache has the record of the build that wrote it,
+    that build read these very inputs (and every one of them) and ``out`` holds exactly
+    the files it wrote; None when there is work to do.
+
+    The settings are in the cache's key, the inputs in the record's: reading and
+    hashing them is all this costs.
+    """
+    store = setup.store
+    folder = resolve_outputs(out)
+    if store is None or folder == out:  # no cache, or no generation of argmap's in force
+        return None
+    inputs = []
+    for path in setup.files:
+        try:
+            inputs.append((str(path), read_source(path, max_bytes=settings.max_bytes).sha256))
+        except InputError:
+            return None
+    record = store.get_build(build_key(inputs))
+    if record is None or file_hashes(folder, OUTPUT_FILES) != record.files:
+        return None
+    linkage = store.get_linkage(record.linkage)
+    try:
+        manifest = Manifest.model_validate_json((folder / MANIFEST).read_bytes())
+        counts = Counts(**record.counts)
+    except (OSError, ValueError, TypeError):
+        return None
+    if linkage is None:
+        return None
+    if run.on_document:
+        for path in setup.files:
+            run.on_document(str(path))
+    return ArgumentMap._read_later(folder, linkage.relations, manifest, counts, up_to_date=True)
 
 
 def _lines(path: Path) -> Iterator[str]:

@@ -9,7 +9,10 @@ interrupted ones never leave a torn entry; a damaged entry is a miss.
 
 The linkage of a whole corpus is kept too, keyed on the same settings and on
 every document id with its file's sha256: an unchanged corpus is not linked
-again.
+again. So is a record of each build that read every input: the sha256 of
+each output file it wrote, keyed on every input path with its file's sha256
+(:func:`build_key`). A build whose record is found, and whose output folder
+still holds exactly those files, has nothing to do.
 
 The default location is ``DIR/.argmap/cache``, beside the output generations, never inside
 the inputs.
@@ -23,6 +26,7 @@ import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -38,6 +42,15 @@ class _Entry(BaseModel):
 
     document: Document
     claims: list[Claim]
+
+
+class BuildRecord(BaseModel):
+    """What a build wrote: the sha256 of each output file, the key of its linkage and
+    its counts (those ``argmap build`` prints)."""
+
+    files: dict[str, str]
+    linkage: str
+    counts: dict[str, Any]
 
 
 class DocumentCache:
@@ -108,6 +121,20 @@ class DocumentCache:
         }
         _write_quietly(self._linkage_path(key), json.dumps(raw, ensure_ascii=False) + "\n")
 
+    def _build_path(self, key: str) -> Path:
+        return self.directory / self.key[:16] / "builds" / f"{key}.json"
+
+    def get_build(self, key: str) -> BuildRecord | None:
+        """The record of a build whose inputs hash to ``key`` (:func:`build_key`), or None."""
+        try:
+            return BuildRecord.model_validate_json(self._build_path(key).read_bytes())
+        except (OSError, ValueError, ValidationError):
+            return None
+
+    def put_build(self, key: str, record: BuildRecord) -> None:
+        """Keep the record of a build (a full disk is not an error)."""
+        _write_quietly(self._build_path(key), record.model_dump_json() + "\n")
+
 
 def _overlap(raw: object) -> Overlap:
     """A cached overlap, checked as the output model checks it."""
@@ -119,6 +146,27 @@ def linkage_key(documents: Iterable[Document]) -> str:
     """A hash of a corpus for the linkage cache: every document id with its file's sha256, in order."""
     blob = "\n".join(f"{d.doc_id}\t{d.sha256}" for d in documents)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def build_key(inputs: Iterable[tuple[str, str]]) -> str:
+    """A hash of a build's inputs: every input path as given with its file's sha256, in order."""
+    blob = "\n".join(f"{path}\t{sha256}" for path, sha256 in inputs)
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def file_hashes(folder: Path, names: Iterable[str]) -> dict[str, str] | None:
+    """The sha256 of each named file of ``folder``, or None if one cannot be read."""
+    hashes: dict[str, str] = {}
+    for name in names:
+        digest = hashlib.sha256()
+        try:
+            with open(folder / name, "rb") as handle:
+                while chunk := handle.read(1 << 20):
+                    digest.update(chunk)
+        except OSError:
+            return None
+        hashes[name] = digest.hexdigest()
+    return hashes
 
 
 def _write_quietly(path: Path, text: str) -> None:

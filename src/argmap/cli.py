@@ -126,8 +126,9 @@ def build(
     if not quiet:
         # the counts kept by the build: the claims are not read back to print them
         counts = amap.counts()
+        done = "up to date (no input or setting changed):" if amap.up_to_date else "built"
         typer.echo(
-            f"built {counts.documents} documents, {counts.claims} claims, "
+            f"{done} {counts.documents} documents, {counts.claims} claims, "
             f"{counts.relations} relations -> {out}",
             err=True,
         )
