@@ -31,8 +31,8 @@ screenshot: setup browser-deps
 	ARGMAP_SCREENSHOT=docs/viewer.png $(BIN)/python -m pytest -q tests/test_browser.py -k highlights
 
 lint: setup
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy src/argmap
 
 bench: setup

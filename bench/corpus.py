@@ -60,7 +60,11 @@ def _glued(rules: RuleSet) -> Callable[[str], bool]:
 
 
 def _perturb_lines(
-    text: str, rng: random.Random, vocabulary: list[str], kept: set[str], glued: Callable[[str], bool]
+    text: str,
+    rng: random.Random,
+    vocabulary: list[str],
+    kept: set[str],
+    glued: Callable[[str], bool],
 ) -> str:
     return "".join(
         line if glued(line) else _perturb(line, rng, vocabulary, kept)
@@ -105,7 +109,10 @@ def make_corpus(
     kept = _kept_words(rules)
     glued = _glued(rules)
     words_of_seeds = {
-        w.lower() for _, text in seeds for w in _TOKEN.findall(text) if len(w) >= 3 and not w.isdigit()
+        w.lower()
+        for _, text in seeds
+        for w in _TOKEN.findall(text)
+        if len(w) >= 3 and not w.isdigit()
     }
     vocabulary = sorted(w for w in words_of_seeds - kept if not glued(w))
     rng = random.Random(seed)
@@ -115,7 +122,11 @@ def make_corpus(
         if documents is not None:
             body = [line for line in text.splitlines() if len(line.split()) >= 8]
             start = rng.randrange(max(1, len(body) - lines))
-            text = "A report on Russia's elites and the war\n\n" + "\n".join(body[start : start + lines]) + "\n"
+            text = (
+                "A report on Russia's elites and the war\n\n"
+                + "\n".join(body[start : start + lines])
+                + "\n"
+            )
         article = _perturb_lines(text, rng, vocabulary, kept, glued)
         (out / f"{n_docs:06d}_{stem}.txt").write_text(article, encoding="utf-8")
         n_docs += 1

@@ -9,11 +9,15 @@ included), timed from outside, on the same benchmark corpus (see
   fastest on a sample;
 - (b) ``argmap build``, one process, cold (empty cache);
 - (c) ``argmap build --jobs 2``, cold;
-- (d) ``argmap build`` again on the unchanged corpus (warm cache);
+- (d) ``argmap build`` again on the unchanged corpus (warm cache: the build
+  finds its outputs up to date);
 - (e) two one-process ``argmap build`` runs at once, each on half of the
   corpus: (b) / (e) is what two independent processes gain on this machine,
   the yardstick for (c) / (b) (two busy cores of a shared host do not give
-  twice the work of one).
+  twice the work of one);
+- (f) ``argmap build`` after one document of the corpus changed: that one is
+  processed, the others come from the per-document cache, and the whole
+  corpus is linked and written again.
 
 Then peak RSS of ``argmap build`` on 1,000 and 10,000 short articles, and a
 check that ``argmap eval`` on the seeds gives identical figures, and the build
@@ -31,6 +35,7 @@ which are taken in the same run.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -49,7 +54,10 @@ sys.path.insert(0, str(ROOT / "src"))
 from corpus import make_corpus  # noqa: E402
 
 PYTHON = sys.executable
-ENV = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+ENV = {
+    **os.environ,
+    "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), os.environ.get("PYTHONPATH", "")]),
+}
 OUTPUT_FILES = ("claims.jsonl", "documents.jsonl", "graph.json", "manifest.json")
 BATCH_SIZES = (8, 32, 128)
 
@@ -101,10 +109,8 @@ class Run:
                 procs = [root, *root.children(recursive=True)]
                 rss = 0
                 for p in procs:
-                    try:
+                    with contextlib.suppress(psutil.Error):
                         rss += p.memory_info().rss
-                    except psutil.Error:
-                        pass
                 self.peak_rss = max(self.peak_rss, rss)
                 time.sleep(0.05)
         except psutil.Error:
@@ -118,14 +124,21 @@ class Pair:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         procs = [
-            subprocess.Popen(args, cwd=ROOT, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+            subprocess.Popen(
+                args,
+                cwd=ROOT,
+                env=ENV,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
             for args in (first, second)
         ]
         errors = [proc.communicate()[1] for proc in procs]
         self.seconds = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         self.cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-        for proc, err in zip(procs, errors):
+        for proc, err in zip(procs, errors, strict=True):
             if proc.returncode != 0:
                 raise SystemExit(f"bench: {' '.join(proc.args)} failed:\n{err[-2000:]}")
 
@@ -164,7 +177,15 @@ def tune_batch_size(corpus: Path, sample: int) -> tuple[int, dict[int, float]]:
 def eval_checks(work: Path) -> list[tuple[str, bool, bool]]:
     """Build the seeds with and without each speed-up; compare eval figures and files."""
     raw = ROOT / "data" / "raw"
-    gold = ["--gold", str(ROOT / "data/gold/seeds.claims.jsonl"), "--relations", str(ROOT / "data/gold/seeds.relations.jsonl"), "--raw", str(raw), "--json"]
+    gold = [
+        "--gold",
+        str(ROOT / "data/gold/seeds.claims.jsonl"),
+        "--relations",
+        str(ROOT / "data/gold/seeds.relations.jsonl"),
+        "--raw",
+        str(raw),
+        "--json",
+    ]
 
     def scores(out: Path) -> str:
         return Run(argmap_cmd("eval", *gold, "--out", str(out))).stdout
@@ -183,11 +204,23 @@ def eval_checks(work: Path) -> list[tuple[str, bool, bool]]:
         from distributed import LocalCluster
 
         cluster = LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            n_workers=2,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
         )
-        variants.append(("Dask, 2 workers", ["--scheduler", cluster.scheduler_address, "--no-cache"], work / "eval-dask"))
+        variants.append(
+            (
+                "Dask, 2 workers",
+                ["--scheduler", cluster.scheduler_address, "--no-cache"],
+                work / "eval-dask",
+            )
+        )
     except ImportError:
-        print("bench: Dask is not installed; the Dask check is skipped (pip install 'argmap[dask]')")
+        print(
+            "bench: Dask is not installed; the Dask check is skipped (pip install 'argmap[dask]')"
+        )
     try:
         for name, extra, out in variants:
             Run(argmap_cmd("build", str(raw), "--out", str(out), "-q", *extra))
@@ -209,7 +242,10 @@ def memory_rows(work: Path) -> list[str]:
         counts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]
         size = sum((out / name).stat().st_size for name in OUTPUT_FILES)
         mem.append((n, words_in(folder), run, counts, size))
-        print(f"memory, {n} documents: {run.peak_rss / 2**20:.0f} MiB in {run.seconds:.1f} s", flush=True)
+        print(
+            f"memory, {n} documents: {run.peak_rss / 2**20:.0f} MiB in {run.seconds:.1f} s",
+            flush=True,
+        )
     lines = [
         "| argmap build, 1 process | words | claims | relations | output MiB | seconds | peak RSS MiB |",
         "|---|---:|---:|---:|---:|---:|---:|",
@@ -220,7 +256,9 @@ def memory_rows(work: Path) -> list[str]:
             f"| {size / 2**20:.1f} | {run.seconds:.1f} | {run.peak_rss / 2**20:.0f} |"
         )
     ratio = mem[1][2].peak_rss / max(1, mem[0][2].peak_rss)
-    lines.append(f"| 10,000 / 1,000 | | | | | | {ratio:.2f}x (target < 2x: {'yes' if ratio < 2 else 'NO'}) |")
+    lines.append(
+        f"| 10,000 / 1,000 | | | | | | {ratio:.2f}x (target < 2x: {'yes' if ratio < 2 else 'NO'}) |"
+    )
     for sub in ("mem1000", "mem10000", "mem1000-out", "mem10000-out"):
         shutil.rmtree(work / sub, ignore_errors=True)
     return lines
@@ -250,14 +288,19 @@ def main() -> None:
     print(f"corpus: {n_docs} documents, {words} words in {corpus}", flush=True)
 
     size, tuning = tune_batch_size(corpus, max(20, n_docs // 8))
-    print("batch size tuning (seconds on a sample): " + ", ".join(f"{k}: {v:.1f}" for k, v in tuning.items()), flush=True)
+    print(
+        "batch size tuning (seconds on a sample): "
+        + ", ".join(f"{k}: {v:.1f}" for k, v in tuning.items()),
+        flush=True,
+    )
     # Interleaved rounds; each run's fastest counts (as timeit does): on a shared
     # machine a slower run measures the neighbours, and interleaving exposes every
     # run to the same periods of load.
-    runs: dict[str, list[Any]] = {k: [] for k in "abcde"}
+    runs: dict[str, list[Any]] = {k: [] for k in "abcdef"}
+    changed = sorted(corpus.glob("*.txt"))[0]
     half1, half2 = halves(corpus, work)
     for round_ in range(1, opts.rounds + 1):
-        for sub in ("b", "c", "e1", "e2"):
+        for sub in ("b", "c", "e1", "e2", "f"):
             shutil.rmtree(work / sub, ignore_errors=True)
         runs["a"].append(Run([PYTHON, "-c", PLAIN_SPACY, str(corpus), str(size)]))
         runs["b"].append(Run(argmap_cmd("build", str(corpus), "--out", str(work / "b"), "-q")))
@@ -271,26 +314,35 @@ def main() -> None:
                 argmap_cmd("build", str(half2), "--out", str(work / "e2"), "-q"),
             )
         )
+        # (f) on a copy of (b)'s folder, cache included, so that (b)'s files stay for the check
+        shutil.copytree(work / "b", work / "f", symlinks=True)
+        saved = changed.read_bytes()
+        changed.write_bytes(saved + f"\nThe generals stayed silent ({round_}).\n".encode())
+        try:
+            runs["f"].append(Run(argmap_cmd("build", str(corpus), "--out", str(work / "f"), "-q")))
+        finally:
+            changed.write_bytes(saved)
         print(
             f"round {round_}: "
             + ", ".join(f"({k}) {v[-1].seconds:.1f} s" for k, v in runs.items()),
             flush=True,
         )
-    a, b, c, d, e = (min(runs[k], key=lambda r: r.seconds) for k in "abcde")
+    a, b, c, d, e, f = (min(runs[k], key=lambda r: r.seconds) for k in "abcdef")
     identical = same_files(work / "b", work / "c")
 
     rows = [
-        ("(a) plain spaCy nlp.pipe, all components, batch %d" % size, a),
+        (f"(a) plain spaCy nlp.pipe, all components, batch {size}", a),
         ("(b) argmap build, 1 process, cold", b),
         ("(c) argmap build --jobs 2, cold", c),
         ("(d) argmap build, warm cache", d),
         ("(e) two argmap builds at once, 1 process each, on a half of the corpus each", e),
+        ("(f) argmap build, one document changed, the others from the cache", f),
     ]
     lines = [
         f"| run (fastest of {opts.rounds}) | seconds | words/s | CPU seconds | every round (s) |",
         "|---|---:|---:|---:|---|",
     ]
-    for (name, run), key in zip(rows, "abcde"):
+    for (name, run), key in zip(rows, "abcdef", strict=True):
         every = ", ".join(f"{r.seconds:.1f}" for r in runs[key])
         lines.append(
             f"| {name} | {run.seconds:.1f} | {words / run.seconds:,.0f} | {run.cpu:.1f} | {every} |"
@@ -302,15 +354,25 @@ def main() -> None:
     ]
     lines += ["", "| ratio | measured | target | met |", "|---|---:|---:|---|"]
     for name, value, target in ratios:
-        lines.append(f"| {name} | {value:.2f} | >= {target:g} | {'yes' if value >= target else 'NO'} |")
+        lines.append(
+            f"| {name} | {value:.2f} | >= {target:g} | {'yes' if value >= target else 'NO'} |"
+        )
     ceiling = b.seconds / e.seconds
     lines.append(f"| (b) / (e): what two independent processes gain here | {ceiling:.2f} | | |")
+    lines.append(
+        f"| (b) / (f): a build with one document changed | {b.seconds / f.seconds:.2f} | | |"
+    )
     per_round = [
-        ("(b) / (a)", [x.seconds / y.seconds for x, y in zip(runs["a"], runs["b"])]),
-        ("(c) / (b)", [x.seconds / y.seconds for x, y in zip(runs["b"], runs["c"])]),
-        ("(b) / (e)", [x.seconds / y.seconds for x, y in zip(runs["b"], runs["e"])]),
+        ("(b) / (a)", [x.seconds / y.seconds for x, y in zip(runs["a"], runs["b"], strict=True)]),
+        ("(c) / (b)", [x.seconds / y.seconds for x, y in zip(runs["b"], runs["c"], strict=True)]),
+        ("(b) / (e)", [x.seconds / y.seconds for x, y in zip(runs["b"], runs["e"], strict=True)]),
     ]
-    lines += ["", "| ratio, round by round | " + " | ".join(f"round {i + 1}" for i in range(opts.rounds)) + " |"]
+    lines += [
+        "",
+        "| ratio, round by round | "
+        + " | ".join(f"round {i + 1}" for i in range(opts.rounds))
+        + " |",
+    ]
     lines.append("|---|" + "---:|" * opts.rounds)
     for name, values in per_round:
         lines.append(f"| {name} | " + " | ".join(f"{v:.2f}" for v in values) + " |")
@@ -319,10 +381,16 @@ def main() -> None:
         lines += [""] + memory_rows(work)
 
     checks = eval_checks(work)
-    lines += ["", "| speed-up (seeds) | eval figures identical | files identical |", "|---|---|---|"]
+    lines += [
+        "",
+        "| speed-up (seeds) | eval figures identical | files identical |",
+        "|---|---|---|",
+    ]
     lines.append(f"| 300k corpus: --jobs 2 vs 1 process | | {'yes' if identical else 'NO'} |")
     for name, same_scores, same_bytes in checks:
-        lines.append(f"| {name} | {'yes' if same_scores else 'NO'} | {'yes' if same_bytes else 'NO'} |")
+        lines.append(
+            f"| {name} | {'yes' if same_scores else 'NO'} | {'yes' if same_bytes else 'NO'} |"
+        )
     table = "\n".join(lines)
     print()
     print(table)
@@ -333,9 +401,13 @@ def main() -> None:
                 "documents": n_docs,
                 "words": words,
                 "batch_size": size,
-                "seconds": {k: r.seconds for k, r in zip("abcde", (a, b, c, d, e))},
+                "seconds": {
+                    k: r.seconds for k, r in zip("abcdef", (a, b, c, d, e, f), strict=True)
+                },
                 "every_round": {k: [r.seconds for r in v] for k, v in runs.items()},
-                "cpu_seconds": {k: r.cpu for k, r in zip("abcde", (a, b, c, d, e))},
+                "cpu_seconds": {
+                    k: r.cpu for k, r in zip("abcdef", (a, b, c, d, e, f), strict=True)
+                },
                 "ratios": {n: v for n, v, _ in ratios},
                 "ceiling_c_over_b": ceiling,
             },
@@ -343,7 +415,20 @@ def main() -> None:
         )
         + "\n"
     )
-    for sub in ("corpus", "b", "c", "e1", "e2", "half1", "half2", "mem1000", "mem10000", "mem1000-out", "mem10000-out"):
+    for sub in (
+        "corpus",
+        "b",
+        "c",
+        "e1",
+        "e2",
+        "f",
+        "half1",
+        "half2",
+        "mem1000",
+        "mem10000",
+        "mem1000-out",
+        "mem10000-out",
+    ):
         shutil.rmtree(work / sub, ignore_errors=True)
 
 
