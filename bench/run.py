@@ -44,6 +44,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -194,10 +195,18 @@ def eval_checks(work: Path) -> list[tuple[str, bool, bool]]:
     Run(argmap_cmd("build", str(raw), "--out", str(plain), "--no-cache", "-q"))
     reference = scores(plain)
     checks = []
-    variants: list[tuple[str, list[str], Path]] = [
-        ("cache, cold", [], work / "eval-cache"),
-        ("cache, warm", [], work / "eval-cache"),
-        ("--jobs 2", ["--jobs", "2", "--no-cache"], work / "eval-jobs"),
+
+    def remove_outputs(out: Path) -> None:
+        # the build then finds no outputs to keep: every document from the cache, written again
+        for name in OUTPUT_FILES:
+            (out / name).unlink()
+
+    # (name, build options, output folder, what to do to the folder before the build)
+    variants: list[tuple[str, list[str], Path, Callable[[Path], None] | None]] = [
+        ("cache, cold", [], work / "eval-cache", None),
+        ("cache, warm (outputs up to date)", [], work / "eval-cache", None),
+        ("cache, warm (outputs removed)", [], work / "eval-cache", remove_outputs),
+        ("--jobs 2", ["--jobs", "2", "--no-cache"], work / "eval-jobs", None),
     ]
     cluster = None
     try:
@@ -215,6 +224,7 @@ def eval_checks(work: Path) -> list[tuple[str, bool, bool]]:
                 "Dask, 2 workers",
                 ["--scheduler", cluster.scheduler_address, "--no-cache"],
                 work / "eval-dask",
+                None,
             )
         )
     except ImportError:
@@ -222,7 +232,9 @@ def eval_checks(work: Path) -> list[tuple[str, bool, bool]]:
             "bench: Dask is not installed; the Dask check is skipped (pip install 'argmap[dask]')"
         )
     try:
-        for name, extra, out in variants:
+        for name, extra, out, before in variants:
+            if before is not None:
+                before(out)
             Run(argmap_cmd("build", str(raw), "--out", str(out), "-q", *extra))
             checks.append((name, scores(out) == reference, same_files(out, plain)))
     finally:
