@@ -564,12 +564,12 @@ def _up_to_date(out: Path, setup: _Setup, settings: BuildSettings, run: _Run) ->
     if record is None or file_hashes(folder, OUTPUT_FILES) != record.files:
         return None
     linkage = store.get_linkage(record.linkage)
+    if linkage is None:
+        return None
     try:
         manifest = Manifest.model_validate_json((folder / MANIFEST).read_bytes())
         counts = Counts(**record.counts)
     except (OSError, ValueError, TypeError):
-        return None
-    if linkage is None:
         return None
     if run.on_document:
         for path in setup.files:

@@ -144,13 +144,16 @@ def _overlap(raw: object) -> Overlap:
 
 def linkage_key(documents: Iterable[Document]) -> str:
     """A hash of a corpus for the linkage cache: every document id with its file's sha256, in order."""
-    blob = "\n".join(f"{d.doc_id}\t{d.sha256}" for d in documents)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    return _hash_pairs((d.doc_id, d.sha256) for d in documents)
 
 
 def build_key(inputs: Iterable[tuple[str, str]]) -> str:
     """A hash of a build's inputs: every input path as given with its file's sha256, in order."""
-    blob = "\n".join(f"{path}\t{sha256}" for path, sha256 in inputs)
+    return _hash_pairs(inputs)
+
+
+def _hash_pairs(pairs: Iterable[tuple[str, str]]) -> str:
+    blob = "\n".join(f"{name}\t{sha256}" for name, sha256 in pairs)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
