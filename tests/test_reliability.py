@@ -276,6 +276,7 @@ def test_messages_about_hostile_file_names_stay_one_harmless_line(
 
 def test_a_file_reached_twice_is_built_once(corpus: Path, tmp_path: Path) -> None:
     (corpus / "link.txt").symlink_to(corpus / "good.txt")
+    os.link(corpus / "good.txt", corpus / "hard.txt")
     code, _, err = run("build", corpus, corpus / "good.txt", "--out", tmp_path / "out")
     assert code == 0, err
     assert [d["doc_id"] for d in read_jsonl(tmp_path / "out" / DOCUMENTS)] == ["good"]

@@ -65,12 +65,12 @@ def iter_input_files(inputs: Iterable[Path]) -> Iterator[Path]:
     Yields:
         Every ``.txt``/``.md`` file, recursively for folders; files named directly
         are yielded whatever their extension. A file reached twice (named and in
-        a folder, or through a link) is yielded once.
+        a folder, or through a symbolic or hard link) is yielded once.
 
     Raises:
         InputError: an input does not exist.
     """
-    seen: set[Path] = set()
+    seen: set[tuple[int, int]] = set()  # (device, inode): the file itself, however reached
     for path in inputs:
         if path.is_dir():
             found = sorted(
@@ -83,9 +83,10 @@ def iter_input_files(inputs: Iterable[Path]) -> Iterator[Path]:
         else:
             raise InputError(f"{path}: no such file or folder")
         for file in found:
-            real = file.resolve()
-            if real not in seen:
-                seen.add(real)
+            identity = file.stat()
+            key = (identity.st_dev, identity.st_ino)
+            if key not in seen:
+                seen.add(key)
                 yield file
 
 
