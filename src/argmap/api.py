@@ -391,8 +391,6 @@ class _Corpus:
     linker: Linker | None = None
     """The claims taken for linking as they came; None once one came from the cache
     (the corpus's linkage may be cached too: the claims are linked later if not)."""
-    inputs: list[tuple[str, str]] = field(default_factory=list)
-    """Each input built, as given, with its file's sha256 (the key of the build record)."""
 
 
 def _process(
@@ -421,7 +419,6 @@ def _process(
                     )
                 result = relabel(result, doc_id, str(path))
                 assert result.document is not None
-                corpus.inputs.append((str(path), result.document.sha256))
                 corpus.documents.append(result.document)
                 # The linker reads the text between claims: that much is kept, not the text.
                 corpus.layouts[doc_id] = document_layout(result.text, result.claims)
@@ -538,7 +535,9 @@ def _build_into(
             record = BuildRecord(
                 files=files, linkage=linkage_key(corpus.documents), counts=asdict(counts)
             )
-            setup.store.put_build(build_key(corpus.inputs), record)
+            # every input was built: the documents give each one's path, as given, and sha256
+            inputs = ((d.path, d.sha256) for d in corpus.documents)
+            setup.store.put_build(build_key(inputs), record)
     return ArgumentMap._read_later(gen.path.resolve(), linkage.relations, manifest, counts)
 
 

@@ -83,8 +83,8 @@ def iter_input_files(inputs: Iterable[Path]) -> Iterator[Path]:
         else:
             raise InputError(f"{path}: no such file or folder")
         for file in found:
-            identity = file.stat()
-            key = (identity.st_dev, identity.st_ino)
+            info = file.stat()
+            key = (info.st_dev, info.st_ino)
             if key not in seen:
                 seen.add(key)
                 yield file
