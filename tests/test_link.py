@@ -10,8 +10,9 @@ import pytest
 from networkx.readwrite import json_graph
 
 from argmap.graph import build_graph, from_json, positions, to_json
-from argmap.link import Linker, document_layout, link, signature
+from argmap.link import ClaimFeatures, Linker, claim_features, document_layout, link, signature
 from argmap.link.crossdoc import topical_links
+from argmap.link.discourse import CueMatcher
 from argmap.link.restate import similarity
 from argmap.models import Claim, Document, DocumentOverlap
 
@@ -556,6 +557,34 @@ def test_claims_taken_a_document_at_a_time_link_as_all_at_once(seed_build, rules
     linkage = linker.finish(texts=texts, doc_ids=doc_ids)
     assert linkage.relations == amap.relations
     assert linkage == link(amap.claim_list, rules, texts=texts, doc_ids=doc_ids)
+
+
+def test_claims_taken_with_their_features_link_as_claims_alone(seed_build, rules):
+    """Features found where the claims are extracted (and kept in the cache) stand in for
+    reading each claim again: the same records, signatures and linkage."""
+    _out, amap = seed_build
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+    plain, featured = Linker(rules), Linker(rules)
+    plain.add(amap.claim_list)
+    cues = CueMatcher(rules)
+    found = [claim_features(c, cues) for c in amap.claim_list]
+    assert any(f.cue for f in found) and any(f.pronoun for f in found)
+    # as the cache keeps them: JSON arrays
+    featured.add(amap.claim_list, (ClaimFeatures(*f) for f in json.loads(json.dumps(found))))
+    assert featured.records == plain.records
+    assert featured.signatures == plain.signatures
+    assert featured.finish(texts=texts) == plain.finish(texts=texts)
+
+
+def test_a_feature_cue_of_a_rule_not_in_force_is_looked_for_again(rules):
+    _text, (claim,) = article("d", ("But the FSB is loyal to Putin.", "fsb", "loyal"))
+    found = claim_features(claim, CueMatcher(rules))
+    assert found.cue is not None and found.cue[1] == "But"
+    stale = found._replace(cue=("no-such-rule", "But"))
+    plain, featured = Linker(rules), Linker(rules)
+    plain.add([claim])
+    featured.add([claim], [stale])
+    assert featured.records == plain.records
 
 
 def test_a_gap_lends_its_cue_and_paragraphs_bound_a_unit(rules):

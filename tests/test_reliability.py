@@ -491,14 +491,14 @@ def _slow_build(raw: Path, out: Path, go: Path) -> str:
     """A child program: ``argmap build`` that waits for ``go`` before linking, holding the lock."""
     return f"""
 import os, sys, time
-import argmap.api
-real_link = argmap.api.link
-def slow_link(*args, **kwargs):
+from argmap.link import Linker
+real_finish = Linker.finish
+def slow_finish(*args, **kwargs):
     deadline = time.monotonic() + 60
     while not os.path.exists({str(go)!r}) and time.monotonic() < deadline:
         time.sleep(0.01)
-    return real_link(*args, **kwargs)
-argmap.api.link = slow_link
+    return real_finish(*args, **kwargs)
+Linker.finish = slow_finish
 sys.argv = ["argmap", "build", {str(raw)!r}, "--out", {str(out)!r}, "-q"]
 from argmap.cli import main
 main()

@@ -5,6 +5,7 @@ Behaviour only; timings belong to ``make bench``.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -246,6 +247,65 @@ def test_a_cached_document_under_another_name_gets_its_own_ids(corpus, tmp_path,
     fresh = argmap.build(corpus, out=tmp_path / "fresh", cache=False)
     assert {c.doc_id for c in amap.claim_list} == {c.doc_id for c in fresh.claim_list}
     assert outputs(out) == outputs(tmp_path / "fresh")
+
+
+def _entries(out: Path) -> list[Path]:
+    """The cache's per-document entries (not its linkages and build records)."""
+    return [
+        p for p in (out / CACHE_DIR).rglob("*.json") if p.parent.name not in ("links", "builds")
+    ]
+
+
+def _forget_linkage(out: Path) -> None:
+    """Leave only the per-document entries: the next build links and writes everything."""
+    for folder in ("links", "builds"):
+        for path in (out / CACHE_DIR).rglob(f"{folder}/*.json"):
+            path.unlink()
+
+
+def test_a_build_links_cached_documents_without_reading_their_claims_again(
+    corpus, tmp_path, reference, extractions, monkeypatch
+):
+    """A cache entry keeps what linking reads of each claim: a build that takes every
+    document from the cache links without finding it again."""
+    import argmap.link
+
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    entry = json.loads(_entries(out)[0].read_text(encoding="utf-8"))
+    assert len(entry["features"]) == len(entry["claims"]) > 0
+    _forget_linkage(out)
+    extractions.clear()
+
+    def refused(*args: object) -> None:
+        raise AssertionError("a cached claim was read again for linking")
+
+    monkeypatch.setattr(argmap.link, "signature", refused)
+    amap = argmap.build(corpus, out=out)
+    assert not extractions and not amap.up_to_date
+    assert outputs(out) == reference
+
+
+@pytest.mark.parametrize("damage", ["absent", "one too many"])
+def test_cache_entries_without_their_features_still_build_the_same_files(
+    corpus, tmp_path, reference, extractions, damage
+):
+    """Entries written before the features were kept (or whose features do not match
+    their claims) are still hits: linking finds the features again."""
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    for path in _entries(out):
+        entry = json.loads(path.read_text(encoding="utf-8"))
+        if damage == "absent":
+            del entry["features"]
+        else:
+            entry["features"].append([[], 0, None, False])
+        path.write_text(json.dumps(entry), encoding="utf-8")
+    _forget_linkage(out)
+    extractions.clear()
+    argmap.build(corpus, out=out)
+    assert not extractions, "an entry without features was processed again"
+    assert outputs(out) == reference
 
 
 def test_a_damaged_cache_entry_is_a_miss(corpus, tmp_path, reference, extractions):

@@ -47,7 +47,6 @@ from argmap.link import (
     Linker,
     Overlap,
     document_layout,
-    link,
 )
 from argmap.models import Claim, Document, Manifest, Position, Relation
 from argmap.process import (
@@ -389,15 +388,15 @@ class _Corpus:
     errors: dict[str, str] = field(default_factory=dict)
     warnings: dict[str, str] = field(default_factory=dict)
     linker: Linker | None = None
-    """The claims taken for linking as they came; None once one came from the cache
-    (the corpus's linkage may be cached too: the claims are linked later if not)."""
+    """The claims taken for linking as they came (dropped once linked)."""
 
 
 def _process(
     setup: _Setup, settings: BuildSettings, run: _Run, keep: Callable[[list[Claim]], None]
 ) -> _Corpus:
     """Process every input, in input order; each document's claims go to ``keep``."""
-    corpus = _Corpus(linker=Linker(setup.rules))
+    linker = Linker(setup.rules)
+    corpus = _Corpus(linker=linker)
     seen_ids: dict[str, int] = {}
     processor = DocumentProcessor(settings, setup.rules)
     runner = make_runner(processor, jobs=run.jobs, scheduler=run.scheduler)
@@ -427,10 +426,7 @@ def _process(
                     for c in result.claims
                 )
                 keep(result.claims)
-                if result.cached:
-                    corpus.linker = None
-                elif corpus.linker is not None:
-                    corpus.linker.add(result.claims)
+                linker.add(result.claims, result.features)
             if run.on_document:
                 run.on_document(str(path))
         finished = True
@@ -439,17 +435,15 @@ def _process(
     return corpus
 
 
-def _linkage(corpus: _Corpus, setup: _Setup, claims: Callable[[], Iterator[Claim]]) -> Linkage:
-    """The corpus's linkage, from the cache or by linking ``claims()``."""
+def _linkage(corpus: _Corpus, setup: _Setup) -> Linkage:
+    """The corpus's linkage, from the cache or by linking the claims taken as they came."""
     store = setup.store
     corpus_key = linkage_key(corpus.documents)
     linkage = store.get_linkage(corpus_key) if store is not None else None
     if linkage is None:
+        assert corpus.linker is not None, "linked twice"
         doc_ids = [d.doc_id for d in corpus.documents]
-        if corpus.linker is not None:
-            linkage = corpus.linker.finish(layouts=corpus.layouts, doc_ids=doc_ids)
-        else:
-            linkage = link(claims(), setup.rules, layouts=corpus.layouts, doc_ids=doc_ids)
+        linkage = corpus.linker.finish(layouts=corpus.layouts, doc_ids=doc_ids)
         if store is not None:
             store.put_linkage(corpus_key, linkage)
     corpus.layouts.clear()
@@ -486,7 +480,7 @@ def _build_in_memory(
     setup = _setup(paths, settings, cache)
     claims: list[Claim] = []
     corpus = _process(setup, settings, run, claims.extend)
-    linkage = _linkage(corpus, setup, lambda: iter(claims))
+    linkage = _linkage(corpus, setup)
     manifest = _manifest(corpus, setup, settings, linkage)
     documents = [with_overlaps(d, linkage.overlaps) for d in corpus.documents]
     return ArgumentMap(
@@ -517,7 +511,7 @@ def _build_into(
         corpus = _process(setup, settings, run, keep)
         claims_file.close()
         path = claims_file.path
-        linkage = _linkage(corpus, setup, lambda: map(Claim.model_validate_json, _lines(path)))
+        linkage = _linkage(corpus, setup)
         manifest = _manifest(corpus, setup, settings, linkage)
         _write_rest(
             gen,

@@ -1,7 +1,8 @@
 """Cache: a document's result, kept so that an unchanged document is never processed twice.
 
-An entry is keyed on the sha256 of the file's bytes and on everything else
-its claims depend on: the argmap version, the spaCy model's name and version,
+An entry holds a document's record, its claims and what linking reads of
+each claim (:class:`argmap.link.ClaimFeatures`). It is keyed on the sha256 of
+the file's bytes and on everything else its claims depend on: the argmap version, the spaCy model's name and version,
 the hash of the taxonomy in force and the input encoding (see
 :func:`argmap.process.cache_key`). Change any of them and the entry is not
 found. Entries are JSON files written atomically, so concurrent builds and
@@ -30,7 +31,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from argmap.link import Linkage, Overlap
+from argmap.link import ClaimFeatures, Linkage, Overlap
 from argmap.models import Claim, Document, DocumentOverlap, Relation
 from argmap.process import DocumentResult
 
@@ -38,10 +39,12 @@ CACHE_DIR = ".argmap/cache"
 
 
 class _Entry(BaseModel):
-    """A cache file: one document's record and claims (validated in one pass)."""
+    """A cache file: one document's record and claims (validated in one pass), and what
+    linking reads of each claim (absent from entries written before it was kept)."""
 
     document: Document
     claims: list[Claim]
+    features: list[ClaimFeatures] | None = None
 
 
 class BuildRecord(BaseModel):
@@ -77,8 +80,16 @@ class DocumentCache:
         except (OSError, ValueError, ValidationError):
             self.misses += 1
             return None
+        if entry.features is not None and len(entry.features) != len(entry.claims):
+            entry.features = None  # not this entry's: found again when linking
         self.hits += 1
-        return DocumentResult(entry.document.path, entry.document, entry.claims, cached=True)
+        return DocumentResult(
+            entry.document.path,
+            entry.document,
+            entry.claims,
+            cached=True,
+            features=entry.features,
+        )
 
     def put(self, sha256: str, result: DocumentResult) -> None:
         """Keep a result (results with errors are not kept). A full disk is not an error."""
@@ -89,7 +100,14 @@ class DocumentCache:
             + result.document.model_dump_json()
             + ',"claims":['
             + ",".join(c.model_dump_json() for c in result.claims)
-            + "]}\n"
+            + "]"
+            + (
+                ',"features":'
+                + json.dumps(result.features, ensure_ascii=False, separators=(",", ":"))
+                if result.features is not None
+                else ""
+            )
+            + "}\n"
         )
         _write_quietly(self._path(sha256), text)
 

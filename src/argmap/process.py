@@ -11,6 +11,7 @@ boundaries by pickling and go into the cache as JSON.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import importlib.util
 import json
@@ -19,12 +20,15 @@ import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from argmap import __version__
 from argmap.errors import InputError
 from argmap.ingest import DEFAULT_MAX_BYTES, document_from_bytes, read_bytes
+from argmap.link import ClaimFeatures, claim_features
+from argmap.link.discourse import CueMatcher
 from argmap.models import Block, Claim, Document, Sentence
 from argmap.rules import RuleSet
 
@@ -59,6 +63,9 @@ class DocumentResult:
     text: str = ""
     cached: bool = False
     """Found in the cache rather than processed in this build."""
+    features: list[ClaimFeatures] | None = None
+    """What linking reads of each claim, found with it (None: not found yet, as in a
+    cache entry written before they were kept)."""
 
 
 @dataclass(frozen=True)
@@ -185,6 +192,11 @@ class DocumentProcessor:
         self.rules = rules if rules is not None else RuleSet.load(settings.taxonomy)
         self._extractor: Extractor | None = None
 
+    @cached_property
+    def cues(self) -> CueMatcher:
+        """The discourse cues of the rules, for each claim's features."""
+        return CueMatcher(self.rules)
+
     @property
     def loaded(self) -> bool:
         """Whether the spaCy pipeline has been loaded."""
@@ -260,7 +272,10 @@ def process_documents(
             document = d.model_copy(
                 update={"text": "", "n_sentences": len(s), "n_claims": len(found)}
             )
-            results[slot] = DocumentResult(str(src.path), document, found, text=d.text)
+            features = [claim_features(c, processor.cues) for c in found]
+            results[slot] = DocumentResult(
+                str(src.path), document, found, text=d.text, features=features
+            )
     return [r for r in results if r is not None]
 
 
@@ -272,7 +287,7 @@ def relabel(result: DocumentResult, doc_id: str, path: str) -> DocumentResult:
     """
     doc = result.document
     if doc is None or (doc.doc_id == doc_id and doc.path == path):
-        return DocumentResult(path, doc, result.claims, result.error, result.text, result.cached)
+        return dataclasses.replace(result, path=path)
     old = doc.doc_id
     claims = [
         c.model_copy(update={"doc_id": doc_id, "id": doc_id + c.id[len(old) :]})
@@ -281,7 +296,8 @@ def relabel(result: DocumentResult, doc_id: str, path: str) -> DocumentResult:
         for c in result.claims
     ]
     document = doc.model_copy(update={"doc_id": doc_id, "path": path})
-    return DocumentResult(path, document, claims, text=result.text, cached=result.cached)
+    # the features do not depend on the ids
+    return dataclasses.replace(result, path=path, document=document, claims=claims)
 
 
 # -- workers ---------------------------------------------------------------------------

@@ -28,7 +28,9 @@ Every claim-to-claim edge carries ``basis``, the reason for it, e.g.
 
 :func:`link` links a corpus in one call; :class:`Linker` does the same with
 the claims given a document at a time (a build reduces each document's claims
-as it comes, and joins them all after the last).
+as it comes, and joins them all after the last). What the first pass and the
+cue search read of a claim's own text is its :class:`ClaimFeatures`: a build
+finds them where the claim is extracted and keeps them in the cache.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import gc
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from argmap.link.crossdoc import FANOUT, topical_links
 from argmap.link.discourse import (
@@ -46,6 +49,7 @@ from argmap.link.discourse import (
     discourse_relations,
     document_layout,
     link_claim,
+    opens_with_pronoun,
 )
 from argmap.link.restate import Overlap, document_overlaps, restatements, syndication_groups
 from argmap.link.text import ClaimLike, Signature, signature
@@ -53,12 +57,14 @@ from argmap.models import Claim, Relation
 from argmap.rules import RuleSet
 
 __all__ = [
+    "ClaimFeatures",
     "ClaimLike",
     "DocumentLayout",
     "Linkage",
     "Linker",
     "Overlap",
     "Signature",
+    "claim_features",
     "document_layout",
     "document_overlaps",
     "link",
@@ -75,6 +81,36 @@ class Linkage:
     relations: list[Relation]
     overlaps: dict[str, list[Overlap]] = field(default_factory=dict)
     groups: dict[str, str] = field(default_factory=dict)
+
+
+class ClaimFeatures(NamedTuple):
+    """What linking reads of a claim's own text: found where the claim is extracted (in
+    the worker that processed its document) and kept in the cache with it, so that a
+    build links claims it did not extract without reading them again.
+
+    Plain values, for the cache's JSON: the signature's tokens are its topic and one
+    ``@faction`` token per faction of the claim.
+    """
+
+    topic: tuple[str, ...]
+    """The stems of the claim's content words, sorted."""
+    specificity: int
+    cue: tuple[str, str] | None
+    """The discourse cue at the claim: its rule's id and the cue as written."""
+    pronoun: bool
+    """Whether the claim opens with a pronoun."""
+
+
+def claim_features(claim: Claim, cues: CueMatcher) -> ClaimFeatures:
+    """The features of a claim (see :class:`ClaimFeatures`)."""
+    sig = signature(claim)
+    cue = cues(claim.text)
+    return ClaimFeatures(
+        tuple(sorted(sig.topic)),
+        sig.specificity,
+        (cue.rule.id, cue.term) if cue is not None else None,
+        opens_with_pronoun(claim.text),
+    )
 
 
 @contextmanager
@@ -112,12 +148,33 @@ class Linker:
         self.records: list[LinkClaim] = []
         self.signatures: list[Signature] = []
 
-    def add(self, claims: Iterable[Claim]) -> None:
-        """Take the next claims of the corpus, in order."""
+    def add(self, claims: Iterable[Claim], features: Iterable[ClaimFeatures] | None = None) -> None:
+        """Take the next claims of the corpus, in order.
+
+        Args:
+            claims: the claims.
+            features: their features, when found already (:func:`claim_features`, under
+                the same rules); else they are found here.
+        """
         cues, records, signatures = self.cues, self.records, self.signatures
-        for claim in claims:
-            sig = signature(claim)
-            records.append(link_claim(claim, sig, cues))
+        if features is None:
+            for claim in claims:
+                sig = signature(claim)
+                records.append(
+                    link_claim(claim, sig, cues(claim.text), opens_with_pronoun(claim.text))
+                )
+                signatures.append(sig)
+            return
+        for claim, found in zip(claims, features, strict=True):
+            topic = frozenset(found.topic)
+            sig = Signature(
+                topic.union([f"@{f}" for f in claim.factions]), topic, found.specificity
+            )
+            cue = None
+            if found.cue is not None:
+                # a rule not in force here (features found under other rules): look again
+                cue = cues.cue(*found.cue) or cues(claim.text)
+            records.append(link_claim(claim, sig, cue, found.pronoun))
             signatures.append(sig)
 
     def finish(

@@ -73,7 +73,9 @@ class CueMatcher:
 
     def __init__(self, rules: RuleSet) -> None:
         self.patterns: list[tuple[re.Pattern[str], Rule]] = []
+        self._rules: dict[str, Rule] = {}
         for rule in rules.of("discourse"):
+            self._rules.setdefault(rule.id, rule)
             terms = sorted(rule.terms, key=len, reverse=True)
             alternation = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in terms)
             position = rule.position or "initial"
@@ -86,6 +88,12 @@ class CueMatcher:
             self.patterns.append(
                 (re.compile(lead + rf"({alternation})(?![\w’'\-])", re.IGNORECASE), rule)
             )
+
+    def cue(self, rule_id: str, term: str) -> Cue | None:
+        """The cue of this rule and term (as :meth:`__call__` found it); None for a rule not
+        among these."""
+        rule = self._rules.get(rule_id)
+        return Cue(rule, term) if rule is not None else None
 
     def __call__(self, text: str) -> Cue | None:
         """The first cue (in rule order) that stands where its rule allows in ``text``."""
@@ -117,8 +125,8 @@ class LinkClaim(NamedTuple):
     """Whether the claim opens with a pronoun (it continues the claim before)."""
 
 
-def link_claim(claim: Claim, sig: Signature, cues: CueMatcher) -> LinkClaim:
-    """The record linking keeps of a claim."""
+def link_claim(claim: Claim, sig: Signature, cue: Cue | None, pronoun: bool) -> LinkClaim:
+    """The record linking keeps of a claim, its cue and pronoun start found already."""
     return LinkClaim(
         claim.id,
         claim.doc_id,
@@ -130,9 +138,14 @@ def link_claim(claim: Claim, sig: Signature, cues: CueMatcher) -> LinkClaim:
         claim.certainty,
         claim.source,
         sig.specificity,
-        cues(claim.text),
-        _PRONOUN_START.match(claim.text) is not None,
+        cue,
+        pronoun,
     )
+
+
+def opens_with_pronoun(text: str) -> bool:
+    """Whether a claim opens with a pronoun (it continues the claim before)."""
+    return _PRONOUN_START.match(text) is not None
 
 
 class Placed(Protocol):
