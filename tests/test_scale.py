@@ -308,6 +308,47 @@ def test_cache_entries_without_their_features_still_build_the_same_files(
     assert outputs(out) == reference
 
 
+def test_a_cached_linkage_is_the_linkage_and_a_damaged_one_a_miss(corpus, tmp_path, reference):
+    from argmap.cache import DocumentCache
+    from argmap.link import Linkage, Overlap
+    from argmap.models import Relation
+
+    store = DocumentCache(tmp_path / "cache", "k" * 64)
+    linkage = Linkage(
+        relations=[
+            Relation(source="a:0-9", target="b:5-20", relation="restates", basis="x", score=0.5)
+        ],
+        overlaps={"a": [Overlap("b", 2, 0.25), Overlap("c", 1, 1.0)], "b": []},
+        groups={"a": "a", "b": "a"},
+    )
+    store.put_linkage("key", linkage)
+    assert store.get_linkage("key") == linkage
+    assert store.get_linkage("other") is None
+    path = next((tmp_path / "cache").rglob("key.json"))
+    # as earlier versions wrote an overlap: an object
+    path.write_text(
+        '{"relations":[],"overlaps":{"a":[{"doc_id":"b","restated_claims":2,"share":0.25}]},'
+        '"groups":{}}'
+    )
+    assert store.get_linkage("key") is None
+    path.write_text('{"relations":[],"overlaps":{"a":[["b","two",0.25]]},"groups":{}}')
+    assert store.get_linkage("key") is None
+    # a build whose linkage entries are damaged links again and writes the same files
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    for entry in (out / CACHE_DIR).rglob("links/*.json"):
+        entry.write_text("{not json")
+    _forget_builds(out)
+    (out / OUTPUT_FILES[0]).unlink()
+    argmap.build(corpus, out=out)
+    assert outputs(out) == reference
+
+
+def _forget_builds(out: Path) -> None:
+    for path in (out / CACHE_DIR).rglob("builds/*.json"):
+        path.unlink()
+
+
 def test_a_damaged_cache_entry_is_a_miss(corpus, tmp_path, reference, extractions):
     out = tmp_path / "out"
     argmap.build(corpus, out=out)

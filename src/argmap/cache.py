@@ -32,7 +32,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from argmap.link import ClaimFeatures, Linkage, Overlap
-from argmap.models import Claim, Document, DocumentOverlap, Relation
+from argmap.models import Claim, Document, Relation
 from argmap.process import DocumentResult
 
 CACHE_DIR = ".argmap/cache"
@@ -45,6 +45,15 @@ class _Entry(BaseModel):
     document: Document
     claims: list[Claim]
     features: list[ClaimFeatures] | None = None
+
+
+class _LinkageEntry(BaseModel):
+    """A cached linkage (validated in one pass): each overlap as ``[doc_id,
+    restated_claims, share]``, the fields of :class:`~argmap.models.DocumentOverlap`."""
+
+    relations: list[Relation]
+    overlaps: dict[str, list[tuple[str, int, float]]]
+    groups: dict[str, str]
 
 
 class BuildRecord(BaseModel):
@@ -117,27 +126,28 @@ class DocumentCache:
     def get_linkage(self, key: str) -> Linkage | None:
         """The linkage of a corpus whose documents hash to ``key``, or None."""
         try:
-            raw = json.loads(self._linkage_path(key).read_bytes())
-            return Linkage(
-                relations=[Relation.model_validate(r) for r in raw["relations"]],
-                overlaps={
-                    doc: [_overlap(o) for o in items] for doc, items in raw["overlaps"].items()
-                },
-                groups={str(k): str(v) for k, v in raw["groups"].items()},
-            )
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, ValidationError):
+            entry = _LinkageEntry.model_validate_json(self._linkage_path(key).read_bytes())
+        except (OSError, ValueError, ValidationError):
             return None
+        return Linkage(
+            relations=entry.relations,
+            overlaps={doc: [Overlap(*o) for o in items] for doc, items in entry.overlaps.items()},
+            groups=entry.groups,
+        )
 
     def put_linkage(self, key: str, linkage: Linkage) -> None:
         """Keep the linkage of a corpus (a full disk is not an error)."""
-        raw = {
-            "relations": [r.model_dump(mode="json") for r in linkage.relations],
-            "overlaps": {
-                doc: [o._asdict() for o in items] for doc, items in linkage.overlaps.items()
-            },
-            "groups": linkage.groups,
-        }
-        _write_quietly(self._linkage_path(key), json.dumps(raw, ensure_ascii=False) + "\n")
+        text = (
+            '{"relations":['
+            + ",".join(r.model_dump_json() for r in linkage.relations)
+            + '],"overlaps":'
+            # an overlap is a named tuple: a JSON array, as _LinkageEntry reads it
+            + json.dumps(linkage.overlaps, ensure_ascii=False, separators=(",", ":"))
+            + ',"groups":'
+            + json.dumps(linkage.groups, ensure_ascii=False, separators=(",", ":"))
+            + "}\n"
+        )
+        _write_quietly(self._linkage_path(key), text)
 
     def _build_path(self, key: str) -> Path:
         return self.directory / self.key[:16] / "builds" / f"{key}.json"
@@ -152,12 +162,6 @@ class DocumentCache:
     def put_build(self, key: str, record: BuildRecord) -> None:
         """Keep the record of a build (a full disk is not an error)."""
         _write_quietly(self._build_path(key), record.model_dump_json() + "\n")
-
-
-def _overlap(raw: object) -> Overlap:
-    """A cached overlap, checked as the output model checks it."""
-    checked = DocumentOverlap.model_validate(raw)
-    return Overlap(checked.doc_id, checked.restated_claims, checked.share)
 
 
 def linkage_key(documents: Iterable[Document]) -> str:
