@@ -27,9 +27,9 @@ identical files, with and without every speed-up (cache cold and warm,
 Usage: ``python bench/run.py [--words N] [--rounds N] [--skip-memory | --only-memory]
 [--out bench/out]`` (``--only-memory``: the memory rows alone, no timings and
 no checks). Timings on a shared machine are noisy: (a) to (e) run in
-interleaved rounds (``--rounds``, default 3) and each counts its fastest, as
-``timeit`` does (a slower round measures the neighbours); read the ratios,
-which are taken in the same run.
+interleaved rounds (``--rounds``, default 5, ``timeit``'s default repeat) and
+each counts its fastest, as ``timeit`` does (a slower round measures the
+neighbours); read the ratios, which are taken in the same run.
 """
 
 from __future__ import annotations
@@ -281,7 +281,7 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=300_000)
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--skip-memory", action="store_true")
-    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds of (a) to (e)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds of (a) to (f)")
     parser.add_argument("--only-memory", action="store_true")
     opts = parser.parse_args()
     work: Path = opts.out

@@ -2,8 +2,9 @@
 
 An entry holds a document's record, its claims and what linking reads of
 each claim (:class:`argmap.link.ClaimFeatures`). It is keyed on the sha256 of
-the file's bytes and on everything else its claims depend on: the argmap version, the spaCy model's name and version,
-the hash of the taxonomy in force and the input encoding (see
+the file's bytes and on everything else its claims depend on: the argmap
+version, the spaCy model's name and version, the hash of the taxonomy in
+force and the input encoding (see
 :func:`argmap.process.cache_key`). Change any of them and the entry is not
 found. Entries are JSON files written atomically, so concurrent builds and
 interrupted ones never leave a torn entry; a damaged entry is a miss.
