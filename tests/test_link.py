@@ -571,9 +571,14 @@ def test_claims_taken_with_their_features_link_as_claims_alone(seed_build, rules
     assert any(f.cue for f in found) and any(f.pronoun for f in found)
     # as the cache keeps them: JSON arrays
     featured.add(amap.claim_list, (ClaimFeatures(*f) for f in json.loads(json.dumps(found))))
+    assert featured.signatures == [signature(c) for c in amap.claim_list]
+    assert [r.cue for r in featured.records] == [cues(c.text) for c in amap.claim_list]
     assert featured.records == plain.records
     assert featured.signatures == plain.signatures
-    assert featured.finish(texts=texts) == plain.finish(texts=texts)
+    doc_ids = [d.doc_id for d in amap.documents]
+    linkage = featured.finish(texts=texts, doc_ids=doc_ids)
+    assert linkage == plain.finish(texts=texts, doc_ids=doc_ids)
+    assert linkage.relations == amap.relations
 
 
 def test_a_feature_cue_of_a_rule_not_in_force_is_looked_for_again(rules):

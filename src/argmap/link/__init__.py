@@ -157,15 +157,12 @@ class Linker:
                 the same rules); else they are found here.
         """
         cues, records, signatures = self.cues, self.records, self.signatures
-        if features is None:
-            for claim in claims:
-                sig = signature(claim)
-                records.append(
-                    link_claim(claim, sig, cues(claim.text), opens_with_pronoun(claim.text))
-                )
-                signatures.append(sig)
-            return
-        for claim, found in zip(claims, features, strict=True):
+        pairs: Iterable[tuple[Claim, ClaimFeatures]] = (
+            ((claim, claim_features(claim, cues)) for claim in claims)
+            if features is None
+            else zip(claims, features, strict=True)
+        )
+        for claim, found in pairs:
             topic = frozenset(found.topic)
             sig = Signature(
                 topic.union([f"@{f}" for f in claim.factions]), topic, found.specificity
