@@ -26,7 +26,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,9 @@ from argmap.models import Claim, Document, Relation
 from argmap.process import DocumentResult
 
 CACHE_DIR = ".argmap/cache"
+
+_compact: Callable[[Any], str] = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+"""Compact JSON, for the parts of an entry that are not models."""
 
 
 class _Entry(BaseModel):
@@ -105,21 +108,17 @@ class DocumentCache:
         """Keep a result (results with errors are not kept). A full disk is not an error."""
         if result.document is None:
             return
-        text = (
-            '{"document":'
-            + result.document.model_dump_json()
-            + ',"claims":['
-            + ",".join(c.model_dump_json() for c in result.claims)
-            + "]"
-            + (
-                ',"features":'
-                + json.dumps(result.features, ensure_ascii=False, separators=(",", ":"))
-                if result.features is not None
-                else ""
-            )
-            + "}\n"
-        )
-        _write_quietly(self._path(sha256), text)
+        parts = [
+            '{"document":',
+            result.document.model_dump_json(),
+            ',"claims":[',
+            ",".join(c.model_dump_json() for c in result.claims),
+            "]",
+        ]
+        if result.features is not None:
+            parts += [',"features":', _compact(result.features)]
+        parts.append("}\n")
+        _write_quietly(self._path(sha256), "".join(parts))
 
     def _linkage_path(self, key: str) -> Path:
         return self.directory / self.key[:16] / "links" / f"{key}.json"
@@ -143,9 +142,9 @@ class DocumentCache:
             + ",".join(r.model_dump_json() for r in linkage.relations)
             + '],"overlaps":'
             # an overlap is a named tuple: a JSON array, as _LinkageEntry reads it
-            + json.dumps(linkage.overlaps, ensure_ascii=False, separators=(",", ":"))
+            + _compact(linkage.overlaps)
             + ',"groups":'
-            + json.dumps(linkage.groups, ensure_ascii=False, separators=(",", ":"))
+            + _compact(linkage.groups)
             + "}\n"
         )
         _write_quietly(self._linkage_path(key), text)
