@@ -100,7 +100,6 @@ class DocumentCache:
             entry.document.path,
             entry.document,
             entry.claims,
-            cached=True,
             features=entry.features,
         )
 

@@ -61,8 +61,6 @@ class DocumentResult:
     claims: list[Claim] = field(default_factory=list)
     error: str | None = None
     text: str = ""
-    cached: bool = False
-    """Found in the cache rather than processed in this build."""
     features: list[ClaimFeatures] | None = None
     """What linking reads of each claim, found with it (None: not found yet, as in a
     cache entry written before they were kept)."""
