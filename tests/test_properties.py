@@ -177,10 +177,18 @@ markdown = st.one_of(
     ),
     st.sampled_from(["```", "---", "***", "| a | b |", "|---|---|", "<!-- c -->", "![img](x.png)"]),
 )
+dateline = st.builds(
+    lambda place, agency, dash, p: place + agency + dash + p,
+    st.sampled_from(["MOSCOW", "KYIV, Ukraine", "ST. PETERSBURG, March 3", "FSB", "Moscow"]),
+    st.sampled_from(["", " (AP)", " (Reuters)"]),
+    st.sampled_from([" — ", "—", " - ", " -- ", " –\t"]),
+    paragraph,
+)
 line = st.one_of(
     paragraph,
     paragraph,
     markdown,
+    dateline,
     st.text(any_char, max_size=60),
     st.sampled_from(["", " ", "\t", "\u00a0", "\u200b", "\ufeff", "By Jane Doe", "Original url:"]),
 )

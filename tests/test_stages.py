@@ -158,6 +158,34 @@ def test_hard_wrapped_sentence_is_joined(rules, nlp):
         assert text[s.start : s.end] == s.text
 
 
+@pytest.mark.parametrize(
+    "line, dateline",
+    [
+        ("MOSCOW — The generals are loyal.", "MOSCOW —"),
+        ("KYIV, Ukraine (AP) — The generals are loyal.", "KYIV, Ukraine (AP) —"),
+        ("MOSCOW, March 3 (Reuters) - The generals are loyal.", "MOSCOW, March 3 (Reuters) -"),
+        ("ST. PETERSBURG, Russia —“The generals are loyal.”", "ST. PETERSBURG, Russia —"),
+        ("FSB — The agency is loyal.", None),  # a faction opens the sentence
+        ("Moscow — the capital — is calm.", None),
+        ("MOSCOW - the capital is calm.", None),
+        ("MOSCOW —", None),  # nothing after it: a line of its own
+    ],
+)
+def test_a_wire_dateline_is_a_byline_block_before_the_body(rules, line, dateline):
+    text = f"Title\n\n{line}\n"
+    blocks = split_blocks(text, rules)
+    for block in blocks:
+        assert text[block.start : block.end] == block.text
+    if dateline is None:
+        assert all(b.kind != "byline" for b in blocks)
+        return
+    assert [(b.kind, b.text) for b in blocks[1:]] == [
+        ("byline", dateline),
+        ("body", line[len(line) - len(line.split(dateline, 1)[1].lstrip()) :]),
+    ]
+    assert blocks[1].rule == "dateline.place"
+
+
 def test_joined_boilerplate_regex_classifies_as_the_rules_one_by_one(rules, monkeypatch):
     from argmap.clean import classify_line
     from argmap.rules import RuleSet

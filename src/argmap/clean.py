@@ -4,17 +4,20 @@ Scraped articles mix the body with titles, bylines, photo credits and site
 furniture. Each non-blank line becomes a :class:`~argmap.models.Block` whose
 ``kind`` says which; only ``body`` blocks can hold claims. The line patterns
 live in ``data/boilerplate.jsonl``; the rest are layout cues that hold across
-sites: a markdown heading, or a short line with no closing punctuation.
+sites: a markdown heading, or a short line with no closing punctuation. A
+wire dateline that opens a paragraph (``MOSCOW (AP) —``, the ``dateline``
+rules) becomes a ``byline`` block of its own, so that the sentence after it is
+parsed as the sentence it is.
 Offsets always refer to the original text, markdown markup included.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from argmap.models import Block, BlockKind
-from argmap.rules import RuleSet
+from argmap.rules import Rule, RuleSet
 
 if TYPE_CHECKING:  # spaCy is imported only when the glue splitter is used
     from spacy.language import Language
@@ -91,10 +94,32 @@ def split_blocks(text: str, rules: RuleSet) -> list[Block]:
         if kind == "heading" and not seen_body and not titled:
             kind, titled = "title", True
         seen_body = seen_body or kind == "body"
+        if kind == "body" and (dateline := _dateline(content, rules)) is not None:
+            found, cut = dateline
+            head = content[:cut].rstrip()
+            blocks.append(
+                Block(
+                    start=start,
+                    end=start + len(head),
+                    text=head,
+                    kind=cast(BlockKind, found.label),
+                    rule=found.id,
+                )
+            )
+            content, start = content[cut:], start + cut
         blocks.append(
             Block(start=start, end=start + len(content), text=content, kind=kind, rule=rule)
         )
     return _join_wrapped(text, blocks)
+
+
+def _dateline(line: str, rules: RuleSet) -> tuple[Rule, int] | None:
+    """The dateline rule that opens a body line and where the body after it starts."""
+    for rule, regex in rules.datelines:
+        found = regex.match(line)
+        if found is not None and 0 < found.end() < len(line):
+            return rule, found.end()
+    return None
 
 
 def _join_wrapped(text: str, blocks: list[Block]) -> list[Block]:

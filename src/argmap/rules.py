@@ -4,7 +4,8 @@ Every rule is one JSON line with a stable ``id`` (it survives into the output so
 an analyst can ask why a claim got its label), a ``type`` and a ``label``, and
 one way to match: ``terms`` (phrases, case-insensitive, simple plurals added),
 ``lemmas`` (single-token lemmas) or ``pattern`` (a spaCy ``Matcher`` token
-pattern). Boilerplate rules match whole lines with a ``regex`` instead.
+pattern). Boilerplate rules match whole lines with a ``regex`` instead, and
+dateline rules the start of a body line (``MOSCOW (AP) —``).
 
 A taxonomy file given by the user (``--taxonomy``) has the same format; its rules
 are added to the defaults, and a rule ``{"type": "disable", "id": ...}`` removes
@@ -44,6 +45,7 @@ RuleType = Literal[
     "anaphor",
     "discourse",
     "boilerplate",
+    "dateline",
     "glue",
     "foreign",
     "disable",
@@ -98,17 +100,18 @@ class Rule(BaseModel):
         ways = sum(bool(x) for x in (self.terms, self.lemmas, self.pattern, self.regex))
         if ways != 1:
             raise ValueError("terms: give exactly one of terms, lemmas, pattern or regex")
-        if self.type == "boilerplate":
+        if self.type in ("boilerplate", "dateline"):
             if not self.regex:
-                raise ValueError("regex: a boilerplate rule needs a regex")
-            if self.label not in BLOCK_KINDS:
-                raise ValueError(f"label: must be one of {', '.join(BLOCK_KINDS)}")
+                raise ValueError(f"regex: a {self.type} rule needs a regex")
+            kinds = BLOCK_KINDS if self.type == "boilerplate" else BLOCK_KINDS[1:]
+            if self.label not in kinds:
+                raise ValueError(f"label: must be one of {', '.join(kinds)}")
             try:
                 re.compile(self.regex)
             except re.error as exc:
                 raise ValueError(f"regex: does not compile: {exc}") from None
         elif self.regex:
-            raise ValueError("regex: only boilerplate rules take a regex")
+            raise ValueError("regex: only boilerplate and dateline rules take a regex")
         if self.type == "stance" and self.label not in STANCE_LABELS:
             raise ValueError(f"label: must be one of {', '.join(STANCE_LABELS)}")
         if self.type == "discourse" and self.label not in ("supports", "contrasts"):
@@ -299,6 +302,12 @@ class RuleSet:
     def boilerplate(self) -> list[tuple[Rule, re.Pattern[str]]]:
         """Boilerplate rules with their compiled, case-insensitive regexes."""
         return [(r, re.compile(r.regex or "", re.IGNORECASE)) for r in self.of("boilerplate")]
+
+    @cached_property
+    def datelines(self) -> list[tuple[Rule, re.Pattern[str]]]:
+        """Dateline rules with their compiled regexes, case-sensitive: a dateline's place is
+        in capitals (``MOSCOW —``), which tells it from a sentence's first words."""
+        return [(r, re.compile(r.regex or "")) for r in self.of("dateline")]
 
     @cached_property
     def any_boilerplate(self) -> re.Pattern[str] | None:
