@@ -291,6 +291,9 @@ def test_taxonomy_can_disable_a_default_rule(tmp_path):
         ('{"id": "x", "type": "stance", "label": "angry", "terms": ["a"]}', ":1: rule x"),
         ('{"id": "x", "type": "faction", "label": "a"}', ":1: rule x"),
         ("{not json", ":1: not valid JSON"),
+        ('{"id": "x", "type": "dateline", "label": "byline", "terms": ["a"]}', "needs a regex"),
+        ('{"id": "x", "type": "dateline", "label": "body", "regex": "^[A-Z]+ — "}', "label"),
+        ('{"id": "x", "type": "dateline", "label": "byline", "regex": "^[A-Z"}', "compile"),
         (
             '{"id": "x", "type": "faction", "label": "a", "terms": ["a"], "colour": 1}',
             "field colour",
@@ -380,6 +383,7 @@ def test_data_files_are_documented():
         "anaphor",
         "discourse",
         "boilerplate",
+        "dateline",
         "glue",
     ):
         assert f"`{rule_type}`" in readme
@@ -396,6 +400,12 @@ def test_data_files_are_documented():
         ("Several oligarchs were charged with tax evasion.", ["oligarchs"], "targeted"),
         ("Ukraine's allies pledged more weapons.", [], None),
         ("The top brass openly questioned the leadership.", ["military"], "disloyal"),
+        ("The military high command is in no position to stage a coup.", ["military"], "neutral"),
+        (
+            "MOSCOW (AP) — The oligarchs have shown no sign of breaking with Putin.",
+            ["oligarchs"],
+            "loyal",
+        ),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):
@@ -491,6 +501,10 @@ def test_other_countries_forces_are_not_russian_factions(extract, text, mentions
         ("Few in the elite would dare to challenge him.", "loyal"),
         ("The siloviki have never been more loyal.", "loyal"),
         ("There is no sign that the military is preparing a coup.", "loyal"),
+        ("The businessmen have shown no sign of breaking with Putin.", "loyal"),
+        ("The generals have no intention of turning against the Kremlin.", "loyal"),
+        ("The siloviki are thinking of breaking with Putin.", "disloyal"),
+        ("The oligarchs have stayed in Moscow without breaking ranks.", "loyal"),
         ("Officers are reluctant to support the war.", "disloyal"),
         ("The oligarchs fear that they will lose everything if they oppose Putin.", "loyal"),
         ("Putin fired his defence minister last year.", "targeted"),

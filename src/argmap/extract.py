@@ -824,7 +824,7 @@ def _other_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
 
 def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set[int]) -> bool:
     """An odd number of negations of the cue (not, never, neither ... nor, no longer,
-    refused to, unlikely to, no sign that).
+    refused to, unlikely to, no sign that, no sign of, without).
 
     Args:
         head: the cue's head word.
@@ -847,6 +847,8 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
     for node in path:
         if node.i not in skip and node.i != head.i and node.lemma_.lower() in predicates:
             count += 1  # 'refused to back', 'unlikely to turn against'
+        if node.i != head.i and node.dep_ == "prep" and node.lower_ == "without":
+            count += 1  # 'stayed without breaking ranks'
         for c in node.children:
             if c.i in skip:
                 continue
@@ -873,8 +875,13 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
                 count += 1
     # 'there is no sign that ...', 'it is not true that ...', 'I don't think ...'
     top = path[-1]
-    if top.dep_ in {"acl", "ccomp"} and any(
-        c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in negators) for c in top.head.children
+    governor = top.head
+    if top.dep_ == "pcomp" and governor.dep_ == "prep":
+        if governor.lower_ == "without":
+            count += 1  # 'without breaking ranks'
+        governor = governor.head  # 'no sign of breaking with him', 'no intention of ...'
+    if top.dep_ in {"acl", "ccomp", "pcomp"} and any(
+        c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in negators) for c in governor.children
     ):
         count += 1
     return count % 2 == 1
