@@ -401,6 +401,14 @@ def test_data_files_are_documented():
         ("Ukraine's allies pledged more weapons.", [], None),
         ("The top brass openly questioned the leadership.", ["military"], "disloyal"),
         ("The military high command is in no position to stage a coup.", ["military"], "neutral"),
+        ("A dozen senior defence officials have been arrested.", ["military"], "targeted"),
+        (
+            "The National Guard was created to protect the regime from a coup.",
+            ["military"],
+            "loyal",
+        ),
+        ("The mutiny exposed deep rifts within the military.", ["military"], "disloyal"),
+        ("The FSB exposed a plot against the president.", ["fsb"], "loyal"),
         (
             "MOSCOW (AP) — The oligarchs have shown no sign of breaking with Putin.",
             ["oligarchs"],

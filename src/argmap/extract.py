@@ -531,8 +531,9 @@ class Extractor:
                 f.label = rule.patient
             if f.label == "disloyal":
                 for r in reversers:
-                    if head in doc[r.start].subtree and head.i != r.start:
+                    if _acted_on(head, doc[r.start]):
                         f.label, f.rule = "loyal", f"{f.rule}+{r.rule.id}"
+                        break
             if f in loyal_verbs and any(d.head in f.head.subtree and d is not f for d in disloyal):
                 f.label = "disloyal"
             if _negated(head, self.negators, self.negating, skip={t.i for t in f.tokens}):
@@ -764,6 +765,14 @@ def _in_background(token: Token) -> bool:
         if anc.dep_ == "ROOT":
             break
     return False
+
+
+def _acted_on(cue: Token, verb: Token) -> bool:
+    """Whether a cue is what a verb acts on: in its subtree, outside its subject ('crushed
+    the mutiny', 'the plot was foiled'; not 'the mutiny exposed ...')."""
+    if cue.i == verb.i or cue not in verb.subtree:
+        return False
+    return not any(c.dep_ in {"nsubj", "csubj"} and cue in c.subtree for c in verb.children)
 
 
 def _causative_subject(token: Token) -> Token | None:
