@@ -409,6 +409,8 @@ def test_data_files_are_documented():
         ),
         ("The mutiny exposed deep rifts within the military.", ["military"], "disloyal"),
         ("The FSB exposed a plot against the president.", ["fsb"], "loyal"),
+        ("The business elite has become docile and subservient.", ["oligarchs"], "loyal"),
+        ("The security elite is firmly behind Putin.", ["siloviki"], "loyal"),
         (
             "MOSCOW (AP) — The oligarchs have shown no sign of breaking with Putin.",
             ["oligarchs"],
@@ -513,6 +515,7 @@ def test_other_countries_forces_are_not_russian_factions(extract, text, mentions
         ("The generals have no intention of turning against the Kremlin.", "loyal"),
         ("The siloviki are thinking of breaking with Putin.", "disloyal"),
         ("The oligarchs have stayed in Moscow without breaking ranks.", "loyal"),
+        ("The generals are no longer obedient.", "disloyal"),
         ("Officers are reluctant to support the war.", "disloyal"),
         ("The oligarchs fear that they will lose everything if they oppose Putin.", "loyal"),
         ("Putin fired his defence minister last year.", "targeted"),
