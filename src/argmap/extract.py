@@ -849,6 +849,9 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
             break  # 'not seen since the mutiny': the negation does not reach the adjunct
         t = t.head
         path.append(t)
+    clause = path[-1]
+    if clause.dep_ == "pcomp" and clause.head.dep_ == "prep":
+        path.append(clause.head)  # 'without breaking ranks', 'no sign of breaking with him'
     comparative = any(
         n.tag_ in {"JJR", "RBR"} or any(c.lower_ in {"more", "less"} for c in n.children)
         for n in path
@@ -857,7 +860,7 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
         if node.i not in skip and node.i != head.i and node.lemma_.lower() in predicates:
             count += 1  # 'refused to back', 'unlikely to turn against'
         if node.i != head.i and node.dep_ == "prep" and node.lower_ == "without":
-            count += 1  # 'stayed without breaking ranks'
+            count += 1  # 'stayed without breaking ranks', 'without breaking with him'
         for c in node.children:
             if c.i in skip:
                 continue
@@ -882,14 +885,9 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
                 or c.lower_ in {"none", "nobody", "neither", "nothing", "few", "little"}
             ):
                 count += 1
-    # 'there is no sign that ...', 'it is not true that ...', 'I don't think ...'
-    top = path[-1]
-    governor = top.head
-    if top.dep_ == "pcomp" and governor.dep_ == "prep":
-        if governor.lower_ == "without":
-            count += 1  # 'without breaking ranks'
-        governor = governor.head  # 'no sign of breaking with him', 'no intention of ...'
-    if top.dep_ in {"acl", "ccomp", "pcomp"} and any(
+    # 'there is no sign that ...', 'no sign of breaking ...', 'it is not true that ...'
+    governor = path[-1].head
+    if clause.dep_ in {"acl", "ccomp", "pcomp"} and any(
         c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in negators) for c in governor.children
     ):
         count += 1
