@@ -203,3 +203,43 @@ def test_joined_boilerplate_regex_classifies_as_the_rules_one_by_one(rules, monk
     monkeypatch.setattr(RuleSet, "any_boilerplate", None)
     assert [classify_line(line, one_by_one) for line in lines] == fast
     assert sum(rule is not None and not rule.startswith("layout") for _, rule in fast) >= 4
+
+
+SPACY_WITHOUT_ITS_CLI = """
+import sys
+from argmap.process import BuildSettings, DocumentProcessor
+processor = DocumentProcessor(BuildSettings())
+processor.extractor
+assert processor.extractor.nlp("The FSB stays loyal.")[1].dep_ == "nsubj"
+print(sorted(m for m in sys.modules if m.startswith("spacy.cli")))
+import spacy
+print(spacy.info()["spacy_version"] == spacy.__version__)
+from spacy.cli.info import info_model
+import spacy.cli
+print(callable(info_model), spacy.cli.info is not spacy.info, "spacy.cli.download" in sys.modules)
+"""
+
+
+def test_spacy_loads_without_its_command_line_until_asked(cli_env: dict[str, str]) -> None:
+    """The pipeline loads without importing spaCy's command line; spacy.info and
+    spacy.cli still work, imported when first used."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", SPACY_WITHOUT_ITS_CLI],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:3] == ["[]", "True", "True True True"]
+
+
+def test_import_spacy_returns_spacy_once_imported() -> None:
+    import spacy
+
+    from argmap.segment import import_spacy
+
+    assert import_spacy() is spacy

@@ -204,6 +204,9 @@ class DocumentProcessor:
     def extractor(self) -> Extractor:
         """The extractor; the spaCy pipeline is loaded the first time it is needed."""
         if self._extractor is None:
+            from argmap.segment import import_spacy
+
+            import_spacy()  # before argmap.extract imports spaCy: without its command line
             from argmap.extract import Extractor
 
             keep_heap()

@@ -11,10 +11,13 @@ spaCy object per token.
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
+import sys
 from collections.abc import Iterable
 from functools import cache
-from typing import TYPE_CHECKING
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from argmap.errors import ModelError
 from argmap.models import Block, Sentence
@@ -73,6 +76,48 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     ]
 
 
+def import_spacy() -> ModuleType:
+    """Import spaCy, leaving its command line (``spacy.cli``) unimported until it is used.
+
+    ``import spacy`` imports ``spacy.cli.info`` for ``spacy.info``, and with it
+    the whole command line and its dependencies (an HTTP client, project tools):
+    a third of the import's time, which every argmap process (and every
+    worker that cannot be forked) would pay before its first document. Here
+    ``spacy.info`` is a function that imports the command line when called;
+    ``spacy.cli`` imports as usual whenever something asks for it. When spaCy
+    is imported already, it is returned as it is.
+    """
+    if "spacy" in sys.modules or "spacy.cli.info" in sys.modules:
+        import spacy
+
+        return spacy
+    stand_in = ModuleType("spacy.cli.info")
+    stand_in.info = _spacy_info  # type: ignore[attr-defined]
+    stand_in.__getattr__ = _spacy_cli_info  # type: ignore[method-assign]
+    sys.modules["spacy.cli.info"] = stand_in
+    try:
+        import spacy
+    finally:
+        if sys.modules.get("spacy.cli.info") is stand_in:
+            del sys.modules["spacy.cli.info"]
+    return spacy
+
+
+def _spacy_info(*args: Any, **kwargs: Any) -> Any:
+    """``spacy.info``, imported from spaCy's command line when called."""
+    from spacy.cli.info import info
+
+    return info(*args, **kwargs)
+
+
+def _spacy_cli_info(name: str) -> Any:
+    """Any other name spaCy takes from ``spacy.cli.info``: from the real module."""
+    if name.startswith("__"):  # what the import system asks of every module
+        raise AttributeError(name)
+    sys.modules.pop("spacy.cli.info", None)
+    return getattr(importlib.import_module("spacy.cli.info"), name)
+
+
 def resolve_model(name: str | None = None) -> str:
     """The spaCy pipeline to use: ``name``, else the first installed default.
 
@@ -102,8 +147,7 @@ def load_pipeline(name: str | None = None) -> Language:
     """
     model = resolve_model(name)
     try:
-        import spacy
-
+        spacy = import_spacy()
         nlp = spacy.load(model, exclude=UNUSED)
     except (OSError, ImportError, ValueError) as exc:
         raise ModelError(f"cannot load spaCy pipeline {model}: {exc}") from None
