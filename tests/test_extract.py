@@ -555,3 +555,30 @@ def test_shipped_rule_patterns_pass_spacys_pattern_schema():
     for name in DEFAULT_FILES:
         text = (resources.files("argmap") / "data" / name).read_text(encoding="utf-8")
         assert read_rule_file(name, text=text, check_patterns=True)
+
+
+@pytest.mark.parametrize(
+    "text, factions, stance",
+    [
+        # what governs the clause about the faction denies it
+        ("Observers doubt that the elite would dare to challenge Putin.", ["elites"], "loyal"),
+        ("It is unlikely that the army would revolt against the Kremlin.", ["military"], "loyal"),
+        ("It is doubtful whether the FSB would stay loyal to Putin.", ["fsb"], "disloyal"),
+        ("Few analysts believe the generals would turn against Putin.", ["military"], "loyal"),
+        ("Nobody expects the oligarchs to abandon Putin.", ["oligarchs"], "loyal"),
+        ("No analyst thinks the siloviki will break with Putin.", ["siloviki"], "loyal"),
+        # doubt negates what it governs, and no doubt is no negation
+        ("Analysts doubt the loyalty of the security services.", ["fsb"], "disloyal"),
+        ("There is no doubt about the loyalty of the FSB.", ["fsb"], "loyal"),
+        # few says nobody, a few does not
+        ("Few oligarchs have dared to criticise Putin.", ["oligarchs"], "loyal"),
+        ("A few generals have openly criticised the war.", ["military"], "disloyal"),
+        # nothing denies these
+        ("Many believe the FSB would betray Putin.", ["fsb"], "disloyal"),
+        ("The generals doubt that the war can be won.", ["military"], "disloyal"),
+        ("Analysts believe the generals could turn against Putin.", ["military"], "disloyal"),
+    ],
+)
+def test_negation_from_the_governing_clause(extract, text, factions, stance):
+    claims = extract(text)
+    assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]

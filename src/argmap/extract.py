@@ -877,21 +877,38 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
                 count += 1  # 'has yet to show'
             elif c.dep_ == "acomp" and c.lemma_.lower() in predicates and c not in path:
                 count += 1  # 'a coup is unlikely'
-            if c.dep_ in {"nsubj", "nsubjpass"} and (
-                any(
-                    g.dep_ in {"preconj", "det"} and g.lower_ in {"neither", "no", "none"}
-                    for g in c.children
-                )
-                or c.lower_ in {"none", "nobody", "neither", "nothing", "few", "little"}
-            ):
+            if c.dep_ in {"nsubj", "nsubjpass"} and _no_one(c):
                 count += 1
-    # 'there is no sign that ...', 'no sign of breaking ...', 'it is not true that ...'
+    # The clause's governor: 'there is no sign that ...', 'no sign of breaking ...', 'it is
+    # not true that ...', 'nobody expects them to ...', 'few believe that ...'; and what
+    # it says of the clause: 'doubt that ...', 'it is unlikely that ...'
     governor = path[-1].head
-    if clause.dep_ in {"acl", "ccomp", "pcomp"} and any(
-        c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in negators) for c in governor.children
-    ):
-        count += 1
+    if clause.dep_ in {"acl", "ccomp", "pcomp"} and governor.i != path[-1].i:
+        if any(
+            c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in negators) for c in governor.children
+        ):
+            count += 1
+        if any(c.dep_ in {"nsubj", "nsubjpass"} and _no_one(c) for c in governor.children):
+            count += 1
+        if clause.dep_ != "acl" and (
+            governor.lemma_.lower() in predicates
+            or any(c.dep_ == "acomp" and c.lemma_.lower() in predicates for c in governor.children)
+        ):
+            count += 1
     return count % 2 == 1
+
+
+def _no_one(subject: Token) -> bool:
+    """A subject that says nobody: 'nobody', 'none of them', 'no analyst', 'neither side',
+    'few (analysts)'; not 'a few'."""
+    if subject.lower_ in {"none", "nobody", "neither", "nothing", "few", "little"}:
+        return not any(g.lower_ == "a" for g in subject.children)
+    a_few = any(t.lower_ == "a" for g in subject.children for t in (g, *g.children))
+    return any(
+        (g.dep_ in {"preconj", "det"} and g.lower_ in {"neither", "no", "none"})
+        or (g.dep_ == "amod" and g.lower_ == "few" and not a_few)
+        for g in subject.children
+    )
 
 
 def _conditional_prediction(token: Token, modal: str, scope: set[int]) -> bool:
