@@ -582,3 +582,22 @@ def test_shipped_rule_patterns_pass_spacys_pattern_schema():
 def test_negation_from_the_governing_clause(extract, text, factions, stance):
     claims = extract(text)
     assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]
+
+
+@pytest.mark.parametrize(
+    "text, factions, stance",
+    [
+        ("Russia's business elite has largely fallen in line.", ["oligarchs"], "loyal"),
+        ("The security services toe the Kremlin line.", ["fsb"], "loyal"),
+        ("The army has always carried out the Kremlin's orders.", ["military"], "loyal"),
+        ("Officers in the army have refused to carry out orders.", ["military"], "disloyal"),
+        ("Members of the elite have begun to hedge their bets.", ["elites"], "disloyal"),
+        # the regime's favour is loyal; the faction's own promoting is no stance
+        ("Putin rewarded the generals with promotions and medals.", ["military"], "loyal"),
+        ("The oligarchs were rewarded with lucrative state contracts.", ["oligarchs"], "loyal"),
+        ("The generals promoted the war on state television.", ["military"], "neutral"),
+    ],
+)
+def test_falling_in_line_orders_and_favour(extract, text, factions, stance):
+    claims = extract(text)
+    assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]
