@@ -601,3 +601,36 @@ def test_negation_from_the_governing_clause(extract, text, factions, stance):
 def test_falling_in_line_orders_and_favour(extract, text, factions, stance):
     claims = extract(text)
     assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]
+
+
+@pytest.mark.parametrize(
+    "text, factions, stance",
+    [
+        # what the faction has (no) reason, intention or will to do
+        (
+            "Mark Galeotti argues that the siloviki have no reason to move against Putin.",
+            ["siloviki"],
+            "loyal",
+        ),
+        ("The generals have every reason to stay loyal to Putin.", ["military"], "loyal"),
+        ("The army lacks the will to stage a coup.", ["military"], "loyal"),
+        ("The regime lacks support among the business elite.", ["oligarchs"], "disloyal"),
+        (
+            "The siloviki are believed to be growing impatient with the war.",
+            ["siloviki"],
+            "disloyal",
+        ),
+        ("Analysts say the military command is deeply fractured.", ["military"], "disloyal"),
+        # who says it is not what it is about
+        (
+            "According to a Kremlin insider, the generals have lost faith in Putin.",
+            ["military"],
+            "disloyal",
+        ),
+        ("Kremlin insiders say the generals have lost faith in Putin.", ["military"], "disloyal"),
+        ("The generals say they remain loyal to Putin.", ["military"], "loyal"),
+    ],
+)
+def test_dispositions_and_speakers(extract, text, factions, stance):
+    claims = extract(text)
+    assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]

@@ -10,10 +10,12 @@ The extractor is rules all the way down, in four steps:
    dependency constraints) find faction mentions. A pronoun or a definite
    description (``they``, ``these agencies``) takes the factions of the
    sentence before. Mentions only in a background clause (a cause or a time:
-   ``due to ...``, ``because ...``) are dropped, as the guidelines ask.
+   ``due to ...``, ``because ...``) are dropped, as the guidelines ask, and so
+   are mentions of who says it (``according to a Kremlin insider``, ``Kremlin
+   insiders say ...``) when the claim is about another faction.
 3. **Scope.** Which clauses speak about the faction: the clause of each
-   mention, the clauses that govern it, its relative clauses, and a clause
-   after ``but``. Cues outside that scope (an ``although`` clause, a relative
+   mention, the clauses that govern it, its relative clauses, what it has
+   (no) reason or intention to do, and a clause after ``but``. Cues outside that scope (an ``although`` clause, a relative
    clause about something else) do not count.
 4. **Labels.** Stance cues in scope, with negation and reversal (``resisted
    coups`` is loyal), patient roles (``those ousted`` is targeted) and the
@@ -335,12 +337,35 @@ class Extractor:
         kept = [m for m in mentions if not _in_background(m[1])]
         factions = {m[2] for m in kept}
         if len(factions) > 1:
+            # 'According to a Kremlin insider, the generals ...', 'Kremlin insiders say the
+            # generals ...': who says it, not what it is about
+            speakers = self._speakers(kept[0][1].doc)
+            said_by = [m for m in kept if m[1].i in speakers]
+            if said_by and {m[2] for m in kept if m not in said_by}:
+                kept = [m for m in kept if m not in said_by]
+                factions = {m[2] for m in kept}
+        if len(factions) > 1:
             # A faction only inside the subject of a causative verb is the cause, not the topic.
             causes = [m for m in kept if _causative_subject(m[1]) is not None]
             others = {m[2] for m in kept if m not in causes}
             if causes and others:
                 kept = [m for m in kept if m not in causes or m[2] in others]
         return kept
+
+    def _speakers(self, doc: Doc) -> set[int]:
+        """The tokens that name who says something: after 'according to', and the subject
+        of a reporting verb with a clause of what was said."""
+        found: set[int] = set()
+        for m in self._matches(doc, "reporting"):
+            token = doc[m.start]
+            if m.rule.label == "according":
+                heads = [t for t in doc[m.end - 1].children if t.dep_ == "pobj"]
+            elif m.rule.label == "speech" and any(c.dep_ == "ccomp" for c in token.children):
+                heads = [c for c in token.children if c.dep_ == "nsubj"]
+            else:
+                continue
+            found.update(t.i for h in heads for t in h.subtree)
+        return found
 
     def antecedent(self, doc: Doc, mentions: list[MentionT], inherited: bool) -> list[Antecedent]:
         """What a pronoun in the next sentence may refer to.
@@ -882,19 +907,23 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
     # The clause's governor: 'there is no sign that ...', 'no sign of breaking ...', 'it is
     # not true that ...', 'nobody expects them to ...', 'few believe that ...'; and what
     # it says of the clause: 'doubt that ...', 'it is unlikely that ...'
-    governor = path[-1].head
-    if clause.dep_ in {"acl", "ccomp", "pcomp"} and governor.i != path[-1].i:
+    top = path[-1]
+    governor = top.head
+    disposition = _disposition(clause)
+    if (clause.dep_ in {"acl", "ccomp", "pcomp"} or disposition) and governor.i != top.i:
         if any(
             c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in negators) for c in governor.children
         ):
             count += 1
         if any(c.dep_ in {"nsubj", "nsubjpass"} and _no_one(c) for c in governor.children):
             count += 1
-        if clause.dep_ != "acl" and (
+        if clause.dep_ in {"ccomp", "pcomp"} and (
             governor.lemma_.lower() in predicates
             or any(c.dep_ == "acomp" and c.lemma_.lower() in predicates for c in governor.children)
         ):
             count += 1
+        if disposition and governor.head.lemma_.lower() in predicates:
+            count += 1  # 'lack the will to stage a coup'
     return count % 2 == 1
 
 
@@ -980,7 +1009,12 @@ class Scope:
                 if not holds_mention:
                     stance_out.update(x.i for x in t.subtree)
                 hedge_out.update(x.i for x in t.subtree if x.i not in mention_tokens)
-            elif t.dep_ in {"relcl", "acl"} and t.head.i not in heads and not _in_subject(t.head):
+            elif (
+                t.dep_ in {"relcl", "acl"}
+                and t.head.i not in heads
+                and not _in_subject(t.head)
+                and not _disposition(t)
+            ):
                 if not holds_mention:
                     stance_out.update(x.i for x in t.subtree)
                 hedge_out.update(x.i for x in t.subtree)
@@ -1021,6 +1055,16 @@ class Scope:
             own=own & stance,
             relative=relative & stance,
         )
+
+
+def _disposition(clause: Token) -> bool:
+    """An infinitive on the object of its clause's verb: what the subject is disposed to
+    do ('have no reason to move against him', 'show no intention to break ranks')."""
+    return (
+        clause.dep_ in {"acl", "relcl"}
+        and clause.head.dep_ == "dobj"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+    )
 
 
 def _in_subject(token: Token) -> bool:
