@@ -634,3 +634,26 @@ def test_falling_in_line_orders_and_favour(extract, text, factions, stance):
 def test_dispositions_and_speakers(extract, text, factions, stance):
     claims = extract(text)
     assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]
+
+
+@pytest.mark.parametrize(
+    "text, factions, stance",
+    [
+        ("Pro-war bloggers are increasingly critical of the generals.", ["military"], "disloyal"),
+        ("The Kremlin elite is split between hawks and pragmatists.", ["elites"], "disloyal"),
+        ("The oligarchs are increasingly nervous about the future.", ["oligarchs"], "disloyal"),
+        ("Several generals have been quietly forced to retire.", ["military"], "targeted"),
+        ("The oligarchs have been cowed into silence.", ["oligarchs"], "targeted"),
+        ("The siloviki see Putin as the guarantor of their wealth.", ["siloviki"], "loyal"),
+        ("The FSB is Putin's most trusted instrument of power.", ["fsb"], "loyal"),
+        # the noun says where the elite divides, not that it turns
+        (
+            "The split is between the hardliners who will defend the regime and the rest.",
+            ["elites"],
+            "loyal",
+        ),
+    ],
+)
+def test_criticism_division_unease_and_trust(extract, text, factions, stance):
+    claims = extract(text)
+    assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]
