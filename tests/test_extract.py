@@ -657,3 +657,34 @@ def test_dispositions_and_speakers(extract, text, factions, stance):
 def test_criticism_division_unease_and_trust(extract, text, factions, stance):
     claims = extract(text)
     assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]
+
+
+@pytest.mark.parametrize(
+    "text, factions, stance, certainty",
+    [
+        ("The generals have nothing to gain from a coup.", ["military"], "loyal", "asserted"),
+        ("The oligarchs have a lot to lose from a coup.", ["oligarchs"], "loyal", "asserted"),
+        ("Some officers openly backed the mutiny.", ["military"], "disloyal", "asserted"),
+        (
+            "There was broad support for the coup among the officers.",
+            ["military"],
+            "disloyal",
+            "asserted",
+        ),
+        (
+            "The business elite, once influential, has been marginalised.",
+            ["oligarchs"],
+            "targeted",
+            "asserted",
+        ),
+        (
+            "It remains unclear whether the oligarchs will keep supporting the war.",
+            ["oligarchs"],
+            "loyal",
+            "hedged",
+        ),
+    ],
+)
+def test_stakes_support_and_unclear(extract, text, factions, stance, certainty):
+    claims = extract(text)
+    assert [(c.factions, c.stance, c.certainty) for c in claims] == [(factions, stance, certainty)]

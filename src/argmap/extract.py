@@ -559,8 +559,10 @@ class Extractor:
                     if _acted_on(head, doc[r.start]):
                         f.label, f.rule = "loyal", f"{f.rule}+{r.rule.id}"
                         break
-            if f in loyal_verbs and any(d.head in f.head.subtree and d is not f for d in disloyal):
-                f.label = "disloyal"
+            if f in loyal_verbs and any(
+                d is not f and _supported(d.head, f.head) for d in disloyal
+            ):
+                f.label = "disloyal"  # 'backed the mutiny', 'support for the coup'
             if _negated(head, self.negators, self.negating, skip={t.i for t in f.tokens}):
                 f.label = {"loyal": "disloyal", "disloyal": "loyal"}.get(f.label, "neutral")
                 f.rule += "+negation"
@@ -790,6 +792,19 @@ def _in_background(token: Token) -> bool:
         if anc.dep_ == "ROOT":
             break
     return False
+
+
+def _supported(cue: Token, loyal: Token) -> bool:
+    """Whether a disloyal cue is what a loyal word backs ('backed the mutiny', 'support
+    for the coup'), not what it is kept from ('nothing to gain from a coup')."""
+    if cue.i == loyal.i or cue not in loyal.subtree:
+        return False
+    for anc in cue.ancestors:
+        if anc.i == loyal.i:
+            return True
+        if anc.dep_ == "prep" and anc.lower_ in {"from", "against"}:
+            return False
+    return True
 
 
 def _acted_on(cue: Token, verb: Token) -> bool:
