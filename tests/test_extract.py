@@ -688,3 +688,26 @@ def test_criticism_division_unease_and_trust(extract, text, factions, stance):
 def test_stakes_support_and_unclear(extract, text, factions, stance, certainty):
     claims = extract(text)
     assert [(c.factions, c.stance, c.certainty) for c in claims] == [(factions, stance, certainty)]
+
+
+@pytest.mark.parametrize(
+    "text, factions, stance",
+    [
+        # a faction named only in a time phrase adds no label, and its cue does not count
+        (
+            "After the Wagner mutiny, Putin purged several senior commanders.",
+            ["military"],
+            "targeted",
+        ),
+        ("After the Wagner mutiny, Putin tightened his grip on the regions.", [], None),
+        (
+            "Still, there is little evidence that the officer corps as a whole is disloyal.",
+            ["military"],
+            "loyal",
+        ),
+        ("The oligarchs have nowhere else to go.", ["oligarchs"], "loyal"),
+    ],
+)
+def test_time_phrases_and_little_evidence(extract, text, factions, stance):
+    claims = extract(text)
+    assert [(c.factions, c.stance) for c in claims] == ([(factions, stance)] if factions else [])

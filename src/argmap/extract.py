@@ -10,7 +10,7 @@ The extractor is rules all the way down, in four steps:
    dependency constraints) find faction mentions. A pronoun or a definite
    description (``they``, ``these agencies``) takes the factions of the
    sentence before. Mentions only in a background clause (a cause or a time:
-   ``due to ...``, ``because ...``) are dropped, as the guidelines ask, and so
+   ``due to ...``, ``because ...``, ``after the mutiny``) are dropped, as the guidelines ask, and so
    are mentions of who says it (``according to a Kremlin insider``, ``Kremlin
    insiders say ...``) when the claim is about another faction.
 3. **Scope.** Which clauses speak about the faction: the clause of each
@@ -45,6 +45,7 @@ CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "c
 BACKGROUND_MARKS = {"because", "since", "when", "whenever", "after", "before", "until", "once"}
 BACKGROUND_PREPS = {"due", "owing", "because", "thanks"}
 CONCESSIVE_MARKS = {"although", "though", "if", "unless", "despite", "whereas", "even"}
+TIME_PREPS = {"after", "before", "since", "during", "following", "until"}
 ADJUNCT_PREPS = {"since", "after", "before", "during", "amid", "until", "following", "despite"}
 CONCESSIVE_PREPS = {"despite", "notwithstanding"}
 CONTRAST_CC = {"but", "yet", "however", "still", "though"}
@@ -789,6 +790,14 @@ def _in_background(token: Token) -> bool:
             return True
         if anc.lower_ in BACKGROUND_PREPS and any(c.lower_ in {"to", "of"} for c in anc.children):
             return True
+        if (
+            anc.dep_ == "prep"
+            and anc.lower_ in TIME_PREPS
+            and anc.i < token.i
+            and not any(t.is_punct for t in token.doc[anc.i : token.i])
+        ):
+            return True  # 'after the Wagner mutiny, Putin purged ...' (not past a comma)
+
         if anc.dep_ == "ROOT":
             break
     return False
@@ -927,9 +936,13 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
     disposition = _disposition(clause)
     if (clause.dep_ in {"acl", "ccomp", "pcomp"} or disposition) and governor.i != top.i:
         if any(
-            c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in negators) for c in governor.children
+            c.dep_ == "neg"
+            or (c.dep_ == "det" and c.lower_ in negators)
+            or (c.dep_ == "amod" and c.lower_ in {"little", "scant"} and governor.pos_ == "NOUN")
+            for c in governor.children
         ):
-            count += 1
+            count += 1  # 'no sign that', 'little evidence that'
+
         if any(c.dep_ in {"nsubj", "nsubjpass"} and _no_one(c) for c in governor.children):
             count += 1
         if clause.dep_ in {"ccomp", "pcomp"} and (
