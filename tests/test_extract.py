@@ -711,3 +711,15 @@ def test_stakes_support_and_unclear(extract, text, factions, stance, certainty):
 def test_time_phrases_and_little_evidence(extract, text, factions, stance):
     claims = extract(text)
     assert [(c.factions, c.stance) for c in claims] == ([(factions, stance)] if factions else [])
+
+
+@pytest.mark.parametrize(
+    "text, stance",
+    [
+        ("If the economy falters, the oligarchs might start looking for a way out.", "disloyal"),
+        ("The generals are searching for an exit.", "disloyal"),
+        ("The FSB found a way to silence its critics.", "neutral"),
+    ],
+)
+def test_a_way_out(extract, text, stance):
+    assert [c.stance for c in extract(text)] == [stance]
