@@ -723,3 +723,22 @@ def test_time_phrases_and_little_evidence(extract, text, factions, stance):
 )
 def test_a_way_out(extract, text, stance):
     assert [c.stance for c in extract(text)] == [stance]
+
+
+@pytest.mark.parametrize(
+    "text, factions, stance",
+    [
+        ("Kadyrov's forces have pledged their loyalty to Putin.", ["military"], "loyal"),
+        ("The defence establishment is deeply unhappy with the war.", ["military"], "disloyal"),
+        ("Former KGB officers occupy most key posts.", ["fsb"], "neutral"),
+        ("Putin's old friends from St Petersburg have stayed loyal.", ["elites"], "loyal"),
+        (
+            "The Investigative Committee has opened a criminal case against several generals.",
+            ["military"],
+            "targeted",
+        ),
+    ],
+)
+def test_armed_formations_old_friends_and_cases(extract, text, factions, stance):
+    claims = extract(text)
+    assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]
