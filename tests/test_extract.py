@@ -416,6 +416,107 @@ def test_data_files_are_documented():
             ["oligarchs"],
             "loyal",
         ),
+        # what governs the clause about the faction denies it
+        ("Observers doubt that the elite would dare to challenge Putin.", ["elites"], "loyal"),
+        ("It is unlikely that the army would revolt against the Kremlin.", ["military"], "loyal"),
+        ("It is doubtful whether the FSB would stay loyal to Putin.", ["fsb"], "disloyal"),
+        ("Few analysts believe the generals would turn against Putin.", ["military"], "loyal"),
+        ("Nobody expects the oligarchs to abandon Putin.", ["oligarchs"], "loyal"),
+        ("No analyst thinks the siloviki will break with Putin.", ["siloviki"], "loyal"),
+        # doubt negates what it governs, and no doubt is no negation
+        ("Analysts doubt the loyalty of the security services.", ["fsb"], "disloyal"),
+        ("There is no doubt about the loyalty of the FSB.", ["fsb"], "loyal"),
+        # few says nobody, a few does not
+        ("Few oligarchs have dared to criticise Putin.", ["oligarchs"], "loyal"),
+        ("A few generals have openly criticised the war.", ["military"], "disloyal"),
+        # nothing denies these
+        ("Many believe the FSB would betray Putin.", ["fsb"], "disloyal"),
+        ("The generals doubt that the war can be won.", ["military"], "disloyal"),
+        ("Analysts believe the generals could turn against Putin.", ["military"], "disloyal"),
+        # falling in line, orders, the regime's favour
+        ("Russia's business elite has largely fallen in line.", ["oligarchs"], "loyal"),
+        ("The security services toe the Kremlin line.", ["fsb"], "loyal"),
+        ("The army has always carried out the Kremlin's orders.", ["military"], "loyal"),
+        ("Officers in the army have refused to carry out orders.", ["military"], "disloyal"),
+        ("Members of the elite have begun to hedge their bets.", ["elites"], "disloyal"),
+        # the regime's favour is loyal; the faction's own promoting is no stance
+        ("Putin rewarded the generals with promotions and medals.", ["military"], "loyal"),
+        ("The oligarchs were rewarded with lucrative state contracts.", ["oligarchs"], "loyal"),
+        ("The generals promoted the war on state television.", ["military"], "neutral"),
+        # what the faction has (no) reason, intention or will to do
+        (
+            "Mark Galeotti argues that the siloviki have no reason to move against Putin.",
+            ["siloviki"],
+            "loyal",
+        ),
+        ("The generals have every reason to stay loyal to Putin.", ["military"], "loyal"),
+        ("The army lacks the will to stage a coup.", ["military"], "loyal"),
+        ("The regime lacks support among the business elite.", ["oligarchs"], "disloyal"),
+        (
+            "The siloviki are believed to be growing impatient with the war.",
+            ["siloviki"],
+            "disloyal",
+        ),
+        ("Analysts say the military command is deeply fractured.", ["military"], "disloyal"),
+        # who says it is not what it is about
+        (
+            "According to a Kremlin insider, the generals have lost faith in Putin.",
+            ["military"],
+            "disloyal",
+        ),
+        ("Kremlin insiders say the generals have lost faith in Putin.", ["military"], "disloyal"),
+        ("The generals say they remain loyal to Putin.", ["military"], "loyal"),
+        # criticism, division, unease, trust
+        ("Pro-war bloggers are increasingly critical of the generals.", ["military"], "disloyal"),
+        ("The Kremlin elite is split between hawks and pragmatists.", ["elites"], "disloyal"),
+        ("The oligarchs are increasingly nervous about the future.", ["oligarchs"], "disloyal"),
+        ("Several generals have been quietly forced to retire.", ["military"], "targeted"),
+        ("The oligarchs have been cowed into silence.", ["oligarchs"], "targeted"),
+        ("The siloviki see Putin as the guarantor of their wealth.", ["siloviki"], "loyal"),
+        ("The FSB is Putin's most trusted instrument of power.", ["fsb"], "loyal"),
+        # the noun says where the elite divides, not that it turns
+        (
+            "The split is between the hardliners who will defend the regime and the rest.",
+            ["elites"],
+            "loyal",
+        ),
+        # a faction named only in a time phrase adds no label, and its cue does not count
+        (
+            "After the Wagner mutiny, Putin purged several senior commanders.",
+            ["military"],
+            "targeted",
+        ),
+        ("After the Wagner mutiny, Putin tightened his grip on the regions.", [], None),
+        (
+            "Still, there is little evidence that the officer corps as a whole is disloyal.",
+            ["military"],
+            "loyal",
+        ),
+        ("The oligarchs have nowhere else to go.", ["oligarchs"], "loyal"),
+        # armed formations, old friends, criminal cases
+        ("Kadyrov's forces have pledged their loyalty to Putin.", ["military"], "loyal"),
+        ("The defence establishment is deeply unhappy with the war.", ["military"], "disloyal"),
+        ("Former KGB officers occupy most key posts.", ["fsb"], "neutral"),
+        ("Putin's old friends from St Petersburg have stayed loyal.", ["elites"], "loyal"),
+        (
+            "The Investigative Committee has opened a criminal case against several generals.",
+            ["military"],
+            "targeted",
+        ),
+        # a loyal word turns disloyal over what it backs, not what it is kept from
+        ("The generals have nothing to gain from a coup.", ["military"], "loyal"),
+        ("The oligarchs have a lot to lose from a coup.", ["oligarchs"], "loyal"),
+        ("Some officers openly backed the mutiny.", ["military"], "disloyal"),
+        ("There was broad support for the coup among the officers.", ["military"], "disloyal"),
+        ("The business elite, once influential, has been marginalised.", ["oligarchs"], "targeted"),
+        # a way out
+        (
+            "If the economy falters, the oligarchs might start looking for a way out.",
+            ["oligarchs"],
+            "disloyal",
+        ),
+        ("The generals are searching for an exit.", ["military"], "disloyal"),
+        ("The FSB found a way to silence its critics.", ["fsb"], "neutral"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):
@@ -557,188 +658,6 @@ def test_shipped_rule_patterns_pass_spacys_pattern_schema():
         assert read_rule_file(name, text=text, check_patterns=True)
 
 
-@pytest.mark.parametrize(
-    "text, factions, stance",
-    [
-        # what governs the clause about the faction denies it
-        ("Observers doubt that the elite would dare to challenge Putin.", ["elites"], "loyal"),
-        ("It is unlikely that the army would revolt against the Kremlin.", ["military"], "loyal"),
-        ("It is doubtful whether the FSB would stay loyal to Putin.", ["fsb"], "disloyal"),
-        ("Few analysts believe the generals would turn against Putin.", ["military"], "loyal"),
-        ("Nobody expects the oligarchs to abandon Putin.", ["oligarchs"], "loyal"),
-        ("No analyst thinks the siloviki will break with Putin.", ["siloviki"], "loyal"),
-        # doubt negates what it governs, and no doubt is no negation
-        ("Analysts doubt the loyalty of the security services.", ["fsb"], "disloyal"),
-        ("There is no doubt about the loyalty of the FSB.", ["fsb"], "loyal"),
-        # few says nobody, a few does not
-        ("Few oligarchs have dared to criticise Putin.", ["oligarchs"], "loyal"),
-        ("A few generals have openly criticised the war.", ["military"], "disloyal"),
-        # nothing denies these
-        ("Many believe the FSB would betray Putin.", ["fsb"], "disloyal"),
-        ("The generals doubt that the war can be won.", ["military"], "disloyal"),
-        ("Analysts believe the generals could turn against Putin.", ["military"], "disloyal"),
-    ],
-)
-def test_negation_from_the_governing_clause(extract, text, factions, stance):
-    claims = extract(text)
-    assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]
-
-
-@pytest.mark.parametrize(
-    "text, factions, stance",
-    [
-        ("Russia's business elite has largely fallen in line.", ["oligarchs"], "loyal"),
-        ("The security services toe the Kremlin line.", ["fsb"], "loyal"),
-        ("The army has always carried out the Kremlin's orders.", ["military"], "loyal"),
-        ("Officers in the army have refused to carry out orders.", ["military"], "disloyal"),
-        ("Members of the elite have begun to hedge their bets.", ["elites"], "disloyal"),
-        # the regime's favour is loyal; the faction's own promoting is no stance
-        ("Putin rewarded the generals with promotions and medals.", ["military"], "loyal"),
-        ("The oligarchs were rewarded with lucrative state contracts.", ["oligarchs"], "loyal"),
-        ("The generals promoted the war on state television.", ["military"], "neutral"),
-    ],
-)
-def test_falling_in_line_orders_and_favour(extract, text, factions, stance):
-    claims = extract(text)
-    assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]
-
-
-@pytest.mark.parametrize(
-    "text, factions, stance",
-    [
-        # what the faction has (no) reason, intention or will to do
-        (
-            "Mark Galeotti argues that the siloviki have no reason to move against Putin.",
-            ["siloviki"],
-            "loyal",
-        ),
-        ("The generals have every reason to stay loyal to Putin.", ["military"], "loyal"),
-        ("The army lacks the will to stage a coup.", ["military"], "loyal"),
-        ("The regime lacks support among the business elite.", ["oligarchs"], "disloyal"),
-        (
-            "The siloviki are believed to be growing impatient with the war.",
-            ["siloviki"],
-            "disloyal",
-        ),
-        ("Analysts say the military command is deeply fractured.", ["military"], "disloyal"),
-        # who says it is not what it is about
-        (
-            "According to a Kremlin insider, the generals have lost faith in Putin.",
-            ["military"],
-            "disloyal",
-        ),
-        ("Kremlin insiders say the generals have lost faith in Putin.", ["military"], "disloyal"),
-        ("The generals say they remain loyal to Putin.", ["military"], "loyal"),
-    ],
-)
-def test_dispositions_and_speakers(extract, text, factions, stance):
-    claims = extract(text)
-    assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]
-
-
-@pytest.mark.parametrize(
-    "text, factions, stance",
-    [
-        ("Pro-war bloggers are increasingly critical of the generals.", ["military"], "disloyal"),
-        ("The Kremlin elite is split between hawks and pragmatists.", ["elites"], "disloyal"),
-        ("The oligarchs are increasingly nervous about the future.", ["oligarchs"], "disloyal"),
-        ("Several generals have been quietly forced to retire.", ["military"], "targeted"),
-        ("The oligarchs have been cowed into silence.", ["oligarchs"], "targeted"),
-        ("The siloviki see Putin as the guarantor of their wealth.", ["siloviki"], "loyal"),
-        ("The FSB is Putin's most trusted instrument of power.", ["fsb"], "loyal"),
-        # the noun says where the elite divides, not that it turns
-        (
-            "The split is between the hardliners who will defend the regime and the rest.",
-            ["elites"],
-            "loyal",
-        ),
-    ],
-)
-def test_criticism_division_unease_and_trust(extract, text, factions, stance):
-    claims = extract(text)
-    assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]
-
-
-@pytest.mark.parametrize(
-    "text, factions, stance, certainty",
-    [
-        ("The generals have nothing to gain from a coup.", ["military"], "loyal", "asserted"),
-        ("The oligarchs have a lot to lose from a coup.", ["oligarchs"], "loyal", "asserted"),
-        ("Some officers openly backed the mutiny.", ["military"], "disloyal", "asserted"),
-        (
-            "There was broad support for the coup among the officers.",
-            ["military"],
-            "disloyal",
-            "asserted",
-        ),
-        (
-            "The business elite, once influential, has been marginalised.",
-            ["oligarchs"],
-            "targeted",
-            "asserted",
-        ),
-        (
-            "It remains unclear whether the oligarchs will keep supporting the war.",
-            ["oligarchs"],
-            "loyal",
-            "hedged",
-        ),
-    ],
-)
-def test_stakes_support_and_unclear(extract, text, factions, stance, certainty):
-    claims = extract(text)
-    assert [(c.factions, c.stance, c.certainty) for c in claims] == [(factions, stance, certainty)]
-
-
-@pytest.mark.parametrize(
-    "text, factions, stance",
-    [
-        # a faction named only in a time phrase adds no label, and its cue does not count
-        (
-            "After the Wagner mutiny, Putin purged several senior commanders.",
-            ["military"],
-            "targeted",
-        ),
-        ("After the Wagner mutiny, Putin tightened his grip on the regions.", [], None),
-        (
-            "Still, there is little evidence that the officer corps as a whole is disloyal.",
-            ["military"],
-            "loyal",
-        ),
-        ("The oligarchs have nowhere else to go.", ["oligarchs"], "loyal"),
-    ],
-)
-def test_time_phrases_and_little_evidence(extract, text, factions, stance):
-    claims = extract(text)
-    assert [(c.factions, c.stance) for c in claims] == ([(factions, stance)] if factions else [])
-
-
-@pytest.mark.parametrize(
-    "text, stance",
-    [
-        ("If the economy falters, the oligarchs might start looking for a way out.", "disloyal"),
-        ("The generals are searching for an exit.", "disloyal"),
-        ("The FSB found a way to silence its critics.", "neutral"),
-    ],
-)
-def test_a_way_out(extract, text, stance):
-    assert [c.stance for c in extract(text)] == [stance]
-
-
-@pytest.mark.parametrize(
-    "text, factions, stance",
-    [
-        ("Kadyrov's forces have pledged their loyalty to Putin.", ["military"], "loyal"),
-        ("The defence establishment is deeply unhappy with the war.", ["military"], "disloyal"),
-        ("Former KGB officers occupy most key posts.", ["fsb"], "neutral"),
-        ("Putin's old friends from St Petersburg have stayed loyal.", ["elites"], "loyal"),
-        (
-            "The Investigative Committee has opened a criminal case against several generals.",
-            ["military"],
-            "targeted",
-        ),
-    ],
-)
-def test_armed_formations_old_friends_and_cases(extract, text, factions, stance):
-    claims = extract(text)
-    assert [(c.factions, c.stance) for c in claims] == [(factions, stance)]
+def test_unclear_whether_hedges(extract):
+    claims = extract("It remains unclear whether the oligarchs will keep supporting the war.")
+    assert [(c.stance, c.certainty) for c in claims] == [("loyal", "hedged")]

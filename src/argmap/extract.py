@@ -10,13 +10,15 @@ The extractor is rules all the way down, in four steps:
    dependency constraints) find faction mentions. A pronoun or a definite
    description (``they``, ``these agencies``) takes the factions of the
    sentence before. Mentions only in a background clause (a cause or a time:
-   ``due to ...``, ``because ...``, ``after the mutiny``) are dropped, as the guidelines ask, and so
-   are mentions of who says it (``according to a Kremlin insider``, ``Kremlin
-   insiders say ...``) when the claim is about another faction.
+   ``due to ...``, ``because ...``, ``after the mutiny``) are dropped, as the
+   guidelines ask, and so are mentions of who says it (``according to a
+   Kremlin insider``, ``Kremlin insiders say ...``) when the claim is about
+   another faction.
 3. **Scope.** Which clauses speak about the faction: the clause of each
    mention, the clauses that govern it, its relative clauses, what it has
-   (no) reason or intention to do, and a clause after ``but``. Cues outside that scope (an ``although`` clause, a relative
-   clause about something else) do not count.
+   (no) reason or intention to do, and a clause after ``but``. Cues outside
+   that scope (an ``although`` clause, a relative clause about something
+   else) do not count.
 4. **Labels.** Stance cues in scope, with negation and reversal (``resisted
    coups`` is loyal), patient roles (``those ousted`` is targeted) and the
    clause after ``but`` deciding; hedges in scope; the source from a reporting
@@ -46,7 +48,7 @@ BACKGROUND_MARKS = {"because", "since", "when", "whenever", "after", "before", "
 BACKGROUND_PREPS = {"due", "owing", "because", "thanks"}
 CONCESSIVE_MARKS = {"although", "though", "if", "unless", "despite", "whereas", "even"}
 TIME_PREPS = {"after", "before", "since", "during", "following", "until"}
-ADJUNCT_PREPS = {"since", "after", "before", "during", "amid", "until", "following", "despite"}
+ADJUNCT_PREPS = TIME_PREPS | {"amid", "despite"}
 CONCESSIVE_PREPS = {"despite", "notwithstanding"}
 CONTRAST_CC = {"but", "yet", "however", "still", "though"}
 CAUSATIVE = {
@@ -797,7 +799,6 @@ def _in_background(token: Token) -> bool:
             and not any(t.is_punct for t in token.doc[anc.i : token.i])
         ):
             return True  # 'after the Wagner mutiny, Putin purged ...' (not past a comma)
-
         if anc.dep_ == "ROOT":
             break
     return False
@@ -942,7 +943,6 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
             for c in governor.children
         ):
             count += 1  # 'no sign that', 'little evidence that'
-
         if any(c.dep_ in {"nsubj", "nsubjpass"} and _no_one(c) for c in governor.children):
             count += 1
         if clause.dep_ in {"ccomp", "pcomp"} and (
