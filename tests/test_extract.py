@@ -517,6 +517,14 @@ def test_data_files_are_documented():
         ),
         ("The generals are searching for an exit.", ["military"], "disloyal"),
         ("The FSB found a way to silence its critics.", ["fsb"], "neutral"),
+        # the people of another faction's body are that faction's
+        ("Several officers of the Fifth Service were arrested.", ["fsb"], "targeted"),
+        ("Officers of the National Guard were deployed.", ["military"], "neutral"),
+        (
+            "If Putin can no longer protect them, the siloviki may look elsewhere.",
+            ["siloviki"],
+            "disloyal",
+        ),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

@@ -13,7 +13,8 @@ The extractor is rules all the way down, in four steps:
    ``due to ...``, ``because ...``, ``after the mutiny``) are dropped, as the
    guidelines ask, and so are mentions of who says it (``according to a
    Kremlin insider``, ``Kremlin insiders say ...``) when the claim is about
-   another faction.
+   another faction. The people of a body are that body's faction
+   (``officers of the Fifth Service``).
 3. **Scope.** Which clauses speak about the faction: the clause of each
    mention, the clauses that govern it, its relative clauses, what it has
    (no) reason or intention to do, and a clause after ``but``. Cues outside
@@ -65,6 +66,8 @@ CAUSATIVE = {
 }
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "expl", "csubj"}
 ANONYMOUS = {"source", "insider", "person", "people", "official", "aide", "diplomat"}
+#: Words for the people of any body: 'officers of the Fifth Service' are the service's.
+MEMBERS = {"officers", "officer", "officials", "official", "agents", "staff", "personnel"}
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
 _NAME = re.compile(r"\b([A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+)+)")
 _OPEN_QUOTES = '“"«'
@@ -279,7 +282,7 @@ class Extractor:
             if (m.start, m.end) in spans:
                 end = max(m.start + 1, m.end - m.rule.trim)
                 out.append((doc[m.start], doc[end - 1], m.rule.label, m.rule.id))
-        out = self._drop_foreign(doc, self._drop_background(_dedupe(out)))
+        out = self._drop_foreign(doc, self._drop_background(_members_of_others(_dedupe(out))))
         if out or not antecedent:
             return out, False
         for m in longest(self._matches(doc, "anaphor")):
@@ -687,6 +690,27 @@ class Extractor:
 
 
 # -- helpers on the parse -----------------------------------------------------------------
+
+
+def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
+    """Without a one-word mention of people ('officers') that belong to another faction's
+    body named right after it ('officers of its Fifth Service', 'officials from the FSB')."""
+    by_head = {m[1].i: m[2] for m in mentions}
+    kept = []
+    for m in mentions:
+        first, last, faction, _rule = m
+        if first.i == last.i and last.lower_ in MEMBERS:
+            owners = {
+                by_head[g.i]
+                for c in last.children
+                if c.dep_ == "prep" and c.lower_ in {"of", "from"}
+                for g in c.children
+                if g.dep_ == "pobj" and g.i in by_head
+            }
+            if owners and faction not in owners:
+                continue
+        kept.append(m)
+    return kept
 
 
 def _dedupe(mentions: list[tuple[Token, Token, str, str]]) -> list[tuple[Token, Token, str, str]]:
