@@ -108,6 +108,9 @@ def test_stance(extract, text, stance):
         ("The oligarchs have a lot to lose, despite how sanctions may affect them.", "asserted"),
         ("The elite continues to show great cohesion around the president.", "asserted"),
         ("The Russian elite needs to become divided.", "asserted"),
+        # 'May' the month is no modal; a wish is no guess
+        ("Shoigu was replaced as defence minister in May 2024.", "asserted"),
+        ("Many in the elite privately wish Putin would step down.", "asserted"),
     ],
 )
 def test_certainty(extract, text, certainty):
@@ -525,6 +528,37 @@ def test_data_files_are_documented():
             ["siloviki"],
             "disloyal",
         ),
+        # what wears loyalty away
+        ("A prolonged war could erode the loyalty of the armed forces.", ["military"], "disloyal"),
+        ("Support for Putin among the oligarchs is waning.", ["oligarchs"], "disloyal"),
+        ("The generals remain loyal.", ["military"], "loyal"),
+        # hardly any: 'little' on the noun, also after 'there is'
+        ("The siloviki have little appetite for a coup.", ["siloviki"], "loyal"),
+        (
+            "There is little appetite among the siloviki for a change of leadership.",
+            ["siloviki"],
+            "loyal",
+        ),
+        ("There is no appetite among the generals for a coup.", ["military"], "loyal"),
+        ("There is a little discontent among the generals.", ["military"], "disloyal"),
+        ("The security services have shown no signs of wavering.", ["fsb"], "loyal"),
+        # sides, the war's end, the Kremlin's guard, favour
+        ("The oligarchs could be tempted to switch sides.", ["oligarchs"], "disloyal"),
+        ("Putin has switched allegiance to the military.", ["military"], "loyal"),
+        ("Several tycoons have publicly called for an end to the war.", ["oligarchs"], "disloyal"),
+        ("Rosgvardia troops were deployed to guard the Kremlin.", ["military"], "loyal"),
+        ("The Kremlin has showered the security services with privileges.", ["fsb"], "loyal"),
+        ("Putin surrounded himself with former KGB colleagues he trusts.", ["fsb"], "loyal"),
+        # a message's content is its authors' stance
+        (
+            "Retired officers published an open letter demanding Putin's resignation.",
+            ["military"],
+            "disloyal",
+        ),
+        # repression the faction calls for is not done to it
+        ("The siloviki are pushing for harsher repression.", ["siloviki"], "neutral"),
+        ("The FSB led the purge.", ["fsb"], "neutral"),
+        ("The oligarchs face a new purge.", ["oligarchs"], "targeted"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

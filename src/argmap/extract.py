@@ -66,6 +66,17 @@ CAUSATIVE = {
 }
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "expl", "csubj"}
 ANONYMOUS = {"source", "insider", "person", "people", "official", "aide", "diplomat"}
+#: What a faction writes or says: a participle on one of these gives its content.
+MESSAGES = {
+    "letter", "statement", "appeal", "petition", "manifesto", "message", "video", "post",
+    "declaration", "address", "article", "speech", "interview", "ultimatum", "plea",
+}  # fmt: skip
+#: Verbs whose object befalls their subject: 'they face a purge' (the faction is no actor).
+UNDERGO = {"face", "fear", "suffer", "endure", "escape", "survive", "avoid", "undergo", "risk",
+           "expect", "dread", "weather", "await", "have", "get", "see", "experience",
+           "receive"}  # fmt: skip
+#: Verbs whose clause is what the subject wants, not what it predicts.
+WISH = {"wish", "hope", "want", "prefer", "demand"}
 #: Words for the people of any body: 'officers of the Fifth Service' are the service's.
 MEMBERS = {"officers", "officer", "officials", "official", "agents", "staff", "personnel"}
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
@@ -562,8 +573,13 @@ class Extractor:
                 f.label = rule.patient
             if f.label == "disloyal":
                 for r in reversers:
-                    if _acted_on(head, doc[r.start]):
+                    if r.rule.label != "loyal" and _acted_on(head, doc[r.start]):
                         f.label, f.rule = "loyal", f"{f.rule}+{r.rule.id}"
+                        break
+            elif f.label == "loyal":
+                for r in reversers:
+                    if r.rule.label == "loyal" and _worn(head, doc[r.start]):
+                        f.label, f.rule = "disloyal", f"{f.rule}+{r.rule.id}"
                         break
             if f in loyal_verbs and any(
                 d is not f and _supported(d.head, f.head) for d in disloyal
@@ -620,6 +636,8 @@ class Extractor:
             elif not any(i in scope for i in range(m.start, m.end)):
                 continue
             token = doc[m.start]
+            if token.dep_ == "aux" and _wished(token.head):
+                continue  # 'they wish he would step down': what they want, not a guess
             if token.dep_ == "amod" and token.head.dep_ not in {
                 "nsubj",
                 "nsubjpass",
@@ -849,6 +867,16 @@ def _acted_on(cue: Token, verb: Token) -> bool:
     return not any(c.dep_ in {"nsubj", "csubj"} and cue in c.subtree for c in verb.children)
 
 
+def _worn(cue: Token, verb: Token) -> bool:
+    """Whether a loyal cue is what a verb wears away, as its object or its subject
+    ('erode the loyalty of the army', 'their support is waning')."""
+    if cue.i == verb.i:
+        return False
+    if cue in verb.subtree:
+        return True
+    return verb.dep_ in {"amod", "acl"} and verb.head.i == cue.i  # 'waning support'
+
+
 def _causative_subject(token: Token) -> Token | None:
     for anc in token.ancestors:
         if anc.dep_ in {"nsubj", "csubj"} and anc.head.lemma_ in CAUSATIVE:
@@ -880,11 +908,18 @@ def _is_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
 
 
 def _acts(head: Token, mentions: Sequence[MentionT]) -> bool:
-    """The faction is the active subject of the cue verb ('the fighters seized a city')."""
-    if any(c.dep_ in {"auxpass", "nsubjpass"} for c in head.children):
-        return False
-    verb = head if head.pos_ in {"VERB", "AUX"} else None
-    if verb is None:
+    """The faction is the active subject of the cue verb ('the fighters seized a city'), or
+    of the verb whose object the cue noun is ('they pushed for harsher repression', 'the FSB
+    led the purge'; not 'they face a purge')."""
+    verb: Token | None = head if head.pos_ in {"VERB", "AUX"} else None
+    if verb is None and head.pos_ == "NOUN":
+        governor = head.head.head if head.dep_ == "pobj" else head.head
+        if head.dep_ in {"dobj", "pobj"} and governor.pos_ == "VERB":
+            if governor.lemma_ not in UNDERGO and (
+                head.dep_ == "dobj" or head.head.lower_ in {"for", "in"}
+            ):
+                verb = governor
+    if verb is None or any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
         return False
     return any(
         a.dep_ == "nsubj" and a.head.i == verb.i for m in mentions for a in (m[1], *m[1].ancestors)
@@ -941,6 +976,15 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
             if c.dep_ == "neg" or (c.dep_ in {"det", "advmod", "preconj"} and c.lower_ in negators):
                 if not (comparative and c.lower_ == "never"):  # 'never more loyal'
                     count += 1
+            elif _scant(c):
+                count += 1  # 'little appetite for a coup', 'little discontent'
+            elif (
+                c.dep_ == "attr"
+                and c not in path
+                and any(g.dep_ == "expl" for g in node.children)
+                and any((g.dep_ == "det" and g.lower_ in negators) or _scant(g) for g in c.children)
+            ):
+                count += 1  # 'there is little appetite among them for a coup'
             elif (
                 c.dep_ == "advmod"
                 and c.lower_ in {"longer", "more"}
@@ -961,9 +1005,7 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
     disposition = _disposition(clause)
     if (clause.dep_ in {"acl", "ccomp", "pcomp"} or disposition) and governor.i != top.i:
         if any(
-            c.dep_ == "neg"
-            or (c.dep_ == "det" and c.lower_ in negators)
-            or (c.dep_ == "amod" and c.lower_ in {"little", "scant"} and governor.pos_ == "NOUN")
+            c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in negators) or _scant(c)
             for c in governor.children
         ):
             count += 1  # 'no sign that', 'little evidence that'
@@ -977,6 +1019,23 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
         if disposition and governor.head.lemma_.lower() in predicates:
             count += 1  # 'lack the will to stage a coup'
     return count % 2 == 1
+
+
+def _scant(modifier: Token) -> bool:
+    """'little' or 'scant' on a noun, which says there is hardly any ('little evidence',
+    'little appetite'); not 'a little'."""
+    noun = modifier.head
+    return (
+        modifier.dep_ == "amod"
+        and modifier.lower_ in {"little", "scant"}
+        and noun.pos_ == "NOUN"
+        and not any(t.lower_ in {"a", "an"} for t in (*modifier.children, *noun.children))
+    )
+
+
+def _wished(verb: Token) -> bool:
+    """The clause is what someone wishes or hopes for ('wish Putin would step down')."""
+    return verb.dep_ == "ccomp" and verb.head.lemma_ in WISH
 
 
 def _no_one(subject: Token) -> bool:
@@ -1026,7 +1085,7 @@ class Scope:
         mention_tokens = {
             t.i for first, last, _f, _r in mentions for t in doc[first.i : last.i + 1]
         }
-        heads = {last.i for _first, last, _f, _r in mentions}
+        heads = {_noun_of(last).i for _first, last, _f, _r in mentions}
         # tokens whose subtree holds a mention: the mention tokens and their ancestors
         holders = set(mention_tokens)
         for i in mention_tokens:
@@ -1066,6 +1125,7 @@ class Scope:
                 and t.head.i not in heads
                 and not _in_subject(t.head)
                 and not _disposition(t)
+                and not _message(t)
             ):
                 if not holds_mention:
                     stance_out.update(x.i for x in t.subtree)
@@ -1082,6 +1142,7 @@ class Scope:
                     hedge_out.update(x.i for x in t.subtree)
         relative: set[int] = set()
         for _first, last, _faction, _rule in mentions:
+            last = _noun_of(last)
             for c in [*last.children, *(g for conj in last.conjuncts for g in conj.children)]:
                 if c.dep_ in {"relcl", "acl"}:
                     relative.update(x.i for x in c.subtree)
@@ -1109,6 +1170,13 @@ class Scope:
         )
 
 
+def _noun_of(head: Token) -> Token:
+    """The noun a mention modifies ('former KGB colleagues'), else the mention's own head."""
+    if head.dep_ in {"compound", "amod"} and head.head.pos_ in {"NOUN", "PROPN"}:
+        return head.head
+    return head
+
+
 def _disposition(clause: Token) -> bool:
     """An infinitive on the object of its clause's verb: what the subject is disposed to
     do ('have no reason to move against him', 'show no intention to break ranks')."""
@@ -1117,6 +1185,12 @@ def _disposition(clause: Token) -> bool:
         and clause.head.dep_ == "dobj"
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
     )
+
+
+def _message(clause: Token) -> bool:
+    """A participle that says what a message says: the faction's own words ('published a
+    letter demanding his resignation', 'issued a statement calling for ...')."""
+    return clause.dep_ == "acl" and clause.tag_ == "VBG" and clause.head.lemma_ in MESSAGES
 
 
 def _in_subject(token: Token) -> bool:
