@@ -111,6 +111,7 @@ def test_stance(extract, text, stance):
         # 'May' the month is no modal; a wish is no guess
         ("Shoigu was replaced as defence minister in May 2024.", "asserted"),
         ("Many in the elite privately wish Putin would step down.", "asserted"),
+        ("Most of the elite would rather keep their heads down.", "asserted"),
     ],
 )
 def test_certainty(extract, text, certainty):
@@ -131,6 +132,7 @@ def test_certainty(extract, text, certainty):
         ),
         ("Experts have claimed that the elites are losing faith.", "Experts"),
         ("The generals are said to be worried.", None),
+        ("The elites may conclude that Putin has become a liability.", None),  # nobody said it
         ("Sources close to the Kremlin told Meduza that the FSB is furious with Putin.", "Meduza"),
         (
             "“The generals are furious,” said Tatiana Stanovaya, a political analyst.",
@@ -559,6 +561,39 @@ def test_data_files_are_documented():
         ("The siloviki are pushing for harsher repression.", ["siloviki"], "neutral"),
         ("The FSB led the purge.", ["fsb"], "neutral"),
         ("The oligarchs face a new purge.", ["oligarchs"], "targeted"),
+        # the faction that blames or mocks is not the one blamed
+        ("Many generals blame the Kremlin for the army's failures.", ["military"], "disloyal"),
+        ("The FSB was blamed for the intelligence failures.", ["fsb"], "targeted"),
+        ("Some in the military openly mocked the defence minister.", ["military"], "disloyal"),
+        # more of the lexicon
+        (
+            "Several billionaires have renounced their Russian citizenship.",
+            ["oligarchs"],
+            "disloyal",
+        ),
+        ("There are no signs of a split within the Russian elite.", ["elites"], "loyal"),
+        ("The generals have been kept on a short leash.", ["military"], "targeted"),
+        ("The oligarchs have largely acquiesced to the Kremlin's demands.", ["oligarchs"], "loyal"),
+        ("The oligarchs bowed to the Kremlin.", ["oligarchs"], "loyal"),
+        (
+            "Members of the elite are increasingly pessimistic about the war.",
+            ["elites"],
+            "disloyal",
+        ),
+        ("The army leadership is firmly under the Kremlin's control.", ["military"], "loyal"),
+        (
+            "The Russian elite has no appetite for confrontation with the Kremlin.",
+            ["elites"],
+            "loyal",
+        ),
+        ("The elites may conclude that Putin has become a liability.", ["elites"], "disloyal"),
+        ("The Kremlin's grip on the security services has never been tighter.", ["fsb"], "loyal"),
+        (
+            "Russia's wealthiest men have lost billions since the invasion.",
+            ["oligarchs"],
+            "neutral",
+        ),
+        ("Sechin remains loyal to Putin.", ["oligarchs", "siloviki"], "loyal"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

@@ -569,7 +569,12 @@ class Extractor:
         for f in found:
             head = f.head
             rule = self.rules.by_id(f.rule)
-            if rule is not None and rule.patient and _is_patient(head, mentions):
+            if (
+                rule is not None
+                and rule.patient
+                and _is_patient(head, mentions)
+                and not _acts(head, mentions)
+            ):  # 'the generals blame the Kremlin for the army's failures' blames nobody of theirs
                 f.label = rule.patient
             if f.label == "disloyal":
                 for r in reversers:
@@ -679,8 +684,8 @@ class Extractor:
             if not governs:
                 continue
             subjects = [c for c in token.children if c.dep_ in {"nsubj"}]
-            if not subjects:
-                continue
+            if not subjects or any(c.dep_ == "aux" and c.tag_ == "MD" for c in token.children):
+                continue  # 'the elites may conclude that ...': a prediction, nobody said it
             subject = subjects[0]
             low = subject.lower_
             if low in {"it", "there", "this", "that", "which", "who", "they", "them", "you"}:
@@ -962,9 +967,13 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
     if clause.dep_ == "pcomp" and clause.head.dep_ == "prep":
         path.append(clause.head)  # 'without breaking ranks', 'no sign of breaking with him'
     comparative = any(
-        n.tag_ in {"JJR", "RBR"} or any(c.lower_ in {"more", "less"} for c in n.children)
+        n.tag_ in {"JJR", "RBR"}
+        or any(
+            c.lower_ in {"more", "less"} or (c.tag_ in {"JJR", "RBR"} and c.dep_ == "acomp")
+            for c in n.children
+        )
         for n in path
-    )
+    )  # 'never more loyal', 'its grip has never been tighter'
     for node in path:
         if node.i not in skip and node.i != head.i and node.lemma_.lower() in predicates:
             count += 1  # 'refused to back', 'unlikely to turn against'
