@@ -112,6 +112,7 @@ def test_stance(extract, text, stance):
         ("Shoigu was replaced as defence minister in May 2024.", "asserted"),
         ("Many in the elite privately wish Putin would step down.", "asserted"),
         ("Most of the elite would rather keep their heads down.", "asserted"),
+        ("Observers have long hoped that the military would turn against Putin.", "asserted"),
     ],
 )
 def test_certainty(extract, text, certainty):
@@ -594,6 +595,17 @@ def test_data_files_are_documented():
             "neutral",
         ),
         ("Sechin remains loyal to Putin.", ["oligarchs", "siloviki"], "loyal"),
+        # faith in Putin, kept or lost; a threat to his rule
+        ("The generals still have faith in Putin.", ["military"], "loyal"),
+        ("The oligarchs have lost confidence in Putin.", ["oligarchs"], "disloyal"),
+        ("The elite's confidence in his leadership is eroding.", ["elites"], "disloyal"),
+        ("Russian generals see themselves as servants of the state.", ["military"], "loyal"),
+        ("The generals could threaten Putin's rule.", ["military"], "disloyal"),
+        (
+            "If the war goes badly, the army could become a source of instability.",
+            ["military"],
+            "disloyal",
+        ),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

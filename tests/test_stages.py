@@ -137,6 +137,20 @@ def test_crlf_offsets_follow_universal_newlines(tmp_path: Path, rules, nlp):
         assert doc.text[s.start : s.end] == s.text
 
 
+def test_a_standfirst_that_ends_like_a_cut_line_is_no_body(rules):
+    text = (
+        "Russia's elite is preparing for life after Putin\n"
+        "Business leaders are hedging their bets as the war drags on\n"
+        "By Jane Doe\n"
+        "The oligarchs have grown frustrated with the war.\n"
+        "Their fortunes depend on the\n"
+        "Kremlin, which they cannot leave.\n"
+    )
+    blocks = split_blocks(text, rules)
+    assert [b.kind for b in blocks] == ["title", "heading", "byline", "body", "body", "body"]
+    assert blocks[4].rule == "layout-cut-line"  # in the body, a cut line stays body
+
+
 def test_hard_wrapped_sentence_is_joined(rules, nlp):
     text = (
         "Analysts say the security services\n"

@@ -148,6 +148,15 @@ def _join_wrapped(text: str, blocks: list[Block]) -> list[Block]:
             )
             continue
         joined.append(block)
+    # A line that ends as if cut ('... as the war drags on') but is continued by no
+    # line before the body begins is a standfirst under the headline, not body text.
+    body_seen = False
+    for i, block in enumerate(joined):
+        if block.kind == "body" and block.rule == "layout-cut-line" and not body_seen:
+            joined[i] = block.model_copy(
+                update={"kind": "heading", "rule": "layout-no-final-punctuation"}
+            )
+        body_seen = body_seen or joined[i].kind == "body"
     return joined
 
 

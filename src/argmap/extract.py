@@ -75,8 +75,13 @@ MESSAGES = {
 UNDERGO = {"face", "fear", "suffer", "endure", "escape", "survive", "avoid", "undergo", "risk",
            "expect", "dread", "weather", "await", "have", "get", "see", "experience",
            "receive"}  # fmt: skip
-#: Verbs whose clause is what the subject wants, not what it predicts.
-WISH = {"wish", "hope", "want", "prefer", "demand"}
+#: Verbs whose clause is what the subject wants, not what it predicts (as written: the
+#: lemmatizer reads 'hoped' as 'hop').
+WISH = {
+    "wish", "wishes", "wished", "wishing", "hope", "hopes", "hoped", "hoping", "want",
+    "wants", "wanted", "wanting", "prefer", "prefers", "preferred", "preferring", "demand",
+    "demands", "demanded", "demanding",
+}  # fmt: skip
 #: Words for the people of any body: 'officers of the Fifth Service' are the service's.
 MEMBERS = {"officers", "officer", "officials", "official", "agents", "staff", "personnel"}
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
@@ -1044,7 +1049,7 @@ def _scant(modifier: Token) -> bool:
 
 def _wished(verb: Token) -> bool:
     """The clause is what someone wishes or hopes for ('wish Putin would step down')."""
-    return verb.dep_ == "ccomp" and verb.head.lemma_ in WISH
+    return verb.dep_ == "ccomp" and verb.head.lower_ in WISH
 
 
 def _no_one(subject: Token) -> bool:
