@@ -606,6 +606,12 @@ def test_data_files_are_documented():
             ["military"],
             "disloyal",
         ),
+        # what a copula says the faction is; fates that befall their subject
+        ("The FSB is the one institution that could remove him.", ["fsb"], "disloyal"),
+        ("Six Russian tycoons have died in mysterious circumstances.", ["oligarchs"], "targeted"),
+        ("The FSB arrested dozens of officials.", ["fsb"], "neutral"),
+        ("Putin faces a revolt from within his own spy agency.", ["fsb"], "disloyal"),
+        ("The oligarchs are fed up with the war.", ["oligarchs"], "disloyal"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

@@ -918,11 +918,14 @@ def _is_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
 
 
 def _acts(head: Token, mentions: Sequence[MentionT]) -> bool:
-    """The faction is the active subject of the cue verb ('the fighters seized a city'), or
+    """The faction is the active subject of the cue verb with an object ('the fighters
+    seized a city'), or
     of the verb whose object the cue noun is ('they pushed for harsher repression', 'the FSB
     led the purge'; not 'they face a purge')."""
-    verb: Token | None = head if head.pos_ in {"VERB", "AUX"} else None
-    if verb is None and head.pos_ == "NOUN":
+    verb: Token | None = None
+    if head.pos_ in {"VERB", "AUX"} and any(c.dep_ == "dobj" for c in head.children):
+        verb = head  # intransitive fates befall their subject: 'six tycoons have died ...'
+    elif head.pos_ == "NOUN":
         governor = head.head.head if head.dep_ == "pobj" else head.head
         if head.dep_ in {"dobj", "pobj"} and governor.pos_ == "VERB":
             if governor.lemma_ not in UNDERGO and (
@@ -1138,6 +1141,7 @@ class Scope:
                 t.dep_ in {"relcl", "acl"}
                 and t.head.i not in heads
                 and not _in_subject(t.head)
+                and not _predicated(t.head, holders)
                 and not _disposition(t)
                 and not _message(t)
             ):
@@ -1198,6 +1202,17 @@ def _disposition(clause: Token) -> bool:
         clause.dep_ in {"acl", "relcl"}
         and clause.head.dep_ == "dobj"
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+    )
+
+
+def _predicated(noun: Token, holders: set[int]) -> bool:
+    """The noun is what a copula says a mention is: 'the FSB is the one institution that
+    could remove him' (its relative clause speaks of the FSB)."""
+    verb = noun.head
+    return (
+        noun.dep_ == "attr"
+        and verb.lemma_ == "be"
+        and any(c.dep_ == "nsubj" and c.i in holders for c in verb.children)
     )
 
 
