@@ -134,6 +134,8 @@ def test_certainty(extract, text, certainty):
         ("Experts have claimed that the elites are losing faith.", "Experts"),
         ("The generals are said to be worried.", None),
         ("The elites may conclude that Putin has become a liability.", None),  # nobody said it
+        ("Technocrats such as Nabiullina argued against the invasion.", None),  # a deed
+        ("The generals denied that they were planning a coup.", "The generals"),
         ("Sources close to the Kremlin told Meduza that the FSB is furious with Putin.", "Meduza"),
         (
             "“The generals are furious,” said Tatiana Stanovaya, a political analyst.",
@@ -612,6 +614,19 @@ def test_data_files_are_documented():
         ("The FSB arrested dozens of officials.", ["fsb"], "neutral"),
         ("Putin faces a revolt from within his own spy agency.", ["fsb"], "disloyal"),
         ("The oligarchs are fed up with the war.", ["oligarchs"], "disloyal"),
+        ("Technocrats such as Nabiullina argued against the invasion.", ["elites"], "disloyal"),
+        (
+            "Many Wagner commanders still harbour a grudge against the defence ministry.",
+            ["military"],
+            "disloyal",
+        ),
+        (
+            "The business community has quietly urged the Kremlin to end the war.",
+            ["oligarchs"],
+            "disloyal",
+        ),
+        ("The Kremlin has lost control over parts of the security services.", ["fsb"], "disloyal"),
+        ("Some in the elite see Putin as an obstacle to peace.", ["elites"], "disloyal"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

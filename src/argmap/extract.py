@@ -516,7 +516,9 @@ class Extractor:
         ]
         stance, stance_cues = self._decide_scoped(cues, draft.mentions, scope)
         hedges = self._hedges(doc, scope.hedge, span.start, span.end)
-        source, source_rule = self._source(doc, scope.hedge, sentence, speakers, sentences)
+        source, source_rule = self._source(
+            doc, scope.hedge, sentence, speakers, sentences, draft.mentions
+        )
         mentions = []
         for first, last, faction, rule in sorted(
             draft.mentions, key=lambda m: (m[0].i, self.order.get(m[2], 99))
@@ -666,8 +668,10 @@ class Extractor:
         sentence: Sentence,
         speakers: dict[int, str],
         sentences: Sequence[Sentence],
+        mentions: Sequence[MentionT] = (),
     ) -> tuple[str | None, str | None]:
         quoted = speakers.get(sentence.index)
+        own = {m[1].i for m in mentions}
         for m in self._matches(doc, "reporting"):
             token = doc[m.start]
             if m.rule.label == "according":
@@ -692,6 +696,10 @@ class Extractor:
             if not subjects or any(c.dep_ == "aux" and c.tag_ == "MD" for c in token.children):
                 continue  # 'the elites may conclude that ...': a prediction, nobody said it
             subject = subjects[0]
+            if own.intersection(t.i for t in subject.subtree) and not any(
+                c.dep_ in {"ccomp", "parataxis"} for c in token.children
+            ):
+                continue  # 'technocrats argued against the invasion': what they did, not said
             low = subject.lower_
             if low in {"it", "there", "this", "that", "which", "who", "they", "them", "you"}:
                 continue
