@@ -627,6 +627,8 @@ def test_data_files_are_documented():
         ),
         ("The Kremlin has lost control over parts of the security services.", ["fsb"], "disloyal"),
         ("Some in the elite see Putin as an obstacle to peace.", ["elites"], "disloyal"),
+        ("Several cabinet ministers have been arrested.", ["elites"], "targeted"),
+        ("The presidential administration fears the generals.", ["military", "elites"], "neutral"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):
