@@ -628,6 +628,16 @@ def test_data_files_are_documented():
         ("The Kremlin has lost control over parts of the security services.", ["fsb"], "disloyal"),
         ("Some in the elite see Putin as an obstacle to peace.", ["elites"], "disloyal"),
         ("Several cabinet ministers have been arrested.", ["elites"], "targeted"),
+        ("The generals who opposed the invasion were quietly retired.", ["military"], "targeted"),
+        ("Several generals retired last year.", ["military"], "neutral"),
+        ("Few in the security services would dare to cross Putin.", ["fsb"], "loyal"),
+        ("Russian soldiers have been refusing to fight.", ["military"], "disloyal"),
+        ("Putin is said to distrust the military leadership.", ["military"], "disloyal"),
+        (
+            "Russia's richest businessmen have been forced to contribute to the war effort.",
+            ["oligarchs"],
+            "targeted",
+        ),
         ("The presidential administration fears the generals.", ["military", "elites"], "neutral"),
     ],
 )
