@@ -113,6 +113,8 @@ def test_stance(extract, text, stance):
         ("Many in the elite privately wish Putin would step down.", "asserted"),
         ("Most of the elite would rather keep their heads down.", "asserted"),
         ("Observers have long hoped that the military would turn against Putin.", "asserted"),
+        ("The generals must have known about the plot.", "hedged"),
+        ("The elite must be given guarantees.", "asserted"),
     ],
 )
 def test_certainty(extract, text, certainty):
