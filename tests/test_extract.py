@@ -115,6 +115,10 @@ def test_stance(extract, text, stance):
         ("Observers have long hoped that the military would turn against Putin.", "asserted"),
         ("The generals must have known about the plot.", "hedged"),
         ("The elite must be given guarantees.", "asserted"),
+        # a relative clause's hedge is a side clause's, unless it holds the stance
+        ("After the mutiny, Putin purged commanders who were suspected of disloyalty.", "asserted"),
+        ("The oligarchs, who reportedly lost billions, remain loyal to Putin.", "asserted"),
+        ("There are generals who may turn against Putin.", "hedged"),
     ],
 )
 def test_certainty(extract, text, certainty):

@@ -516,6 +516,17 @@ class Extractor:
         ]
         stance, stance_cues = self._decide_scoped(cues, draft.mentions, scope)
         hedges = self._hedges(doc, scope.hedge, span.start, span.end)
+        side = {
+            t.i
+            for m in draft.mentions
+            for c in _noun_of(m[1]).children
+            if c.dep_ == "relcl"
+            for t in c.subtree
+        }
+        if stance_cues and not any(c.head.i in side for c in stance_cues):
+            # 'commanders who were suspected of disloyalty were purged': the hedge of a
+            # relative clause on the faction is a side clause's, when the stance is not
+            hedges = [h for h in hedges if not all(t.i in side for t in h.tokens)]
         source, source_rule = self._source(
             doc, scope.hedge, sentence, speakers, sentences, draft.mentions
         )
