@@ -534,6 +534,8 @@ def test_data_files_are_documented():
         # the people of another faction's body are that faction's
         ("Several officers of the Fifth Service were arrested.", ["fsb"], "targeted"),
         ("Officers of the National Guard were deployed.", ["military"], "neutral"),
+        ("The FSB has purged dozens of its officers.", ["fsb"], "neutral"),
+        ("The army promoted its officers.", ["military"], "neutral"),
         (
             "If Putin can no longer protect them, the siloviki may look elsewhere.",
             ["siloviki"],

@@ -741,7 +741,8 @@ class Extractor:
 
 def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
     """Without a one-word mention of people ('officers') that belong to another faction's
-    body named right after it ('officers of its Fifth Service', 'officials from the FSB')."""
+    body named right after it ('officers of its Fifth Service', 'officials from the FSB'),
+    or named as the subject whose they are ('the FSB arrested its own officers')."""
     by_head = {m[1].i: m[2] for m in mentions}
     kept = []
     for m in mentions:
@@ -754,6 +755,15 @@ def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
                 for g in c.children
                 if g.dep_ == "pobj" and g.i in by_head
             }
+            if any(c.dep_ == "poss" and c.lower_ == "its" for c in last.children):
+                # 'the FSB arrested its own officers': the body the clause is about
+                verb = next((a for a in last.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+                if verb is not None:
+                    owners |= {
+                        by_head[c.i]
+                        for c in verb.children
+                        if c.dep_ in {"nsubj", "nsubjpass"} and c.i in by_head
+                    }
             if owners and faction not in owners:
                 continue
         kept.append(m)
