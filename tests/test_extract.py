@@ -536,6 +536,9 @@ def test_data_files_are_documented():
         ("Officers of the National Guard were deployed.", ["military"], "neutral"),
         ("The FSB has purged dozens of its officers.", ["fsb"], "neutral"),
         ("The army promoted its officers.", ["military"], "neutral"),
+        ("Many officers privately sympathise with Prigozhin.", ["military"], "disloyal"),
+        ("Some oligarchs have sided with Ukraine.", ["oligarchs"], "disloyal"),
+        ("The National Guard answers directly to Putin.", ["military"], "loyal"),
         (
             "If Putin can no longer protect them, the siloviki may look elsewhere.",
             ["siloviki"],
