@@ -179,6 +179,21 @@ def test_pronoun_takes_the_faction_before(extract):
     assert [c.mentions[0].rule for c in claims[1:]] == ["anaphor.they", "anaphor.many-of-them"]
 
 
+@pytest.mark.parametrize(
+    "text, factions",
+    [
+        # an acronym is a body, which 'it' can take up; 'its officers' are its own
+        ("The FSB has never been more powerful. It now controls much of the economy.\n", "fsb"),
+        ("The FSB has never been more powerful. Its officers act with impunity.\n", "fsb"),
+        ("The FSB is powerful. The army promoted its officers.\n", "military"),
+    ],
+)
+def test_a_body_named_before_is_taken_up(extract, text, factions):
+    claims = extract(text)
+    assert len(claims) == 2
+    assert claims[1].factions == [factions]
+
+
 def test_pronoun_bound_in_its_own_sentence_is_no_claim(extract):
     text = "An elite coup is possible. These processes take time, and they may be unlikely.\n"
     assert len(extract(text)) == 1

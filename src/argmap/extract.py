@@ -299,6 +299,8 @@ class Extractor:
                 end = max(m.start + 1, m.end - m.rule.trim)
                 out.append((doc[m.start], doc[end - 1], m.rule.label, m.rule.id))
         out = self._drop_foreign(doc, self._drop_background(_members_of_others(_dedupe(out))))
+        heads = {m[1].i for m in out}
+        out = _dedupe([_members_of_antecedent(m, antecedent, heads) for m in out])
         if out or not antecedent:
             return out, False
         for m in longest(self._matches(doc, "anaphor")):
@@ -422,7 +424,11 @@ class Extractor:
                 break
             group.insert(0, m)
         return [
-            Antecedent(m[2], _number(m[1]) if len(group) == 1 else "plural", m[1].pos_ == "PROPN")
+            Antecedent(
+                m[2],
+                _number(m[1]) if len(group) == 1 else "plural",
+                m[1].pos_ == "PROPN" and not m[1].is_upper,  # 'the FSB ... It' is no person
+            )
             for m in group
         ]
 
@@ -768,6 +774,28 @@ def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
                 continue
         kept.append(m)
     return kept
+
+
+def _members_of_antecedent(
+    mention: MentionT, antecedent: list[Antecedent], heads: set[int]
+) -> MentionT:
+    """'its officers' after a sentence about one body ('The FSB ... Its officers act with
+    impunity') are that body's, unless the clause names its own ('the army promoted its
+    officers')."""
+    first, last, _faction, rule = mention
+    if first.i != last.i or last.lower_ not in MEMBERS:
+        return mention
+    if not any(c.dep_ == "poss" and c.lower_ == "its" for c in last.children):
+        return mention
+    verb = next((a for a in last.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    if verb is not None and any(
+        c.dep_ in {"nsubj", "nsubjpass"} and c.i in heads - {last.i} for c in verb.children
+    ):
+        return mention
+    bodies = [a for a in antecedent if _agrees("singular", a)]
+    if len(bodies) != 1:
+        return mention
+    return (first, last, bodies[0].faction, rule)
 
 
 def _dedupe(mentions: list[tuple[Token, Token, str, str]]) -> list[tuple[Token, Token, str, str]]:
