@@ -554,6 +554,10 @@ def test_data_files_are_documented():
         ("Many officers privately sympathise with Prigozhin.", ["military"], "disloyal"),
         ("Some oligarchs have sided with Ukraine.", ["oligarchs"], "disloyal"),
         ("The National Guard answers directly to Putin.", ["military"], "loyal"),
+        ("Russia's elite paratroopers suffered heavy losses near Kyiv.", ["military"], "neutral"),
+        ("Elite units of the National Guard were sent to Moscow.", ["military"], "neutral"),
+        ("Elite discontent with the war is growing.", ["elites"], "disloyal"),
+        ("The FSB misled Putin about Ukraine.", ["fsb"], "disloyal"),
         (
             "If Putin can no longer protect them, the siloviki may look elsewhere.",
             ["siloviki"],

@@ -82,6 +82,12 @@ WISH = {
     "wants", "wanted", "wanting", "prefer", "prefers", "preferred", "preferring", "demand",
     "demands", "demanded", "demanding",
 }  # fmt: skip
+#: Fighting units: 'elite' on one of these is no political elite ('elite paratroopers').
+UNITS = {
+    "troop", "troops", "unit", "force", "forces", "soldier", "paratrooper", "regiment",
+    "division", "brigade", "battalion", "squad", "commando", "guard", "guards", "fighter",
+    "corps", "formation", "sniper", "marine", "pilot", "spetsnaz", "infantry", "airborne",
+}  # fmt: skip
 #: Words for the people of any body: 'officers of the Fifth Service' are the service's.
 MEMBERS = {"officers", "officer", "officials", "official", "agents", "staff", "personnel"}
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
@@ -298,7 +304,9 @@ class Extractor:
             if (m.start, m.end) in spans:
                 end = max(m.start + 1, m.end - m.rule.trim)
                 out.append((doc[m.start], doc[end - 1], m.rule.label, m.rule.id))
-        out = self._drop_foreign(doc, self._drop_background(_members_of_others(_dedupe(out))))
+        out = self._drop_foreign(
+            doc, self._drop_background(_members_of_others(_elite_units(_dedupe(out))))
+        )
         heads = {m[1].i for m in out}
         out = _dedupe([_members_of_antecedent(m, antecedent, heads) for m in out])
         if out or not antecedent:
@@ -774,6 +782,21 @@ def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
                 continue
         kept.append(m)
     return kept
+
+
+def _elite_units(mentions: list[MentionT]) -> list[MentionT]:
+    """Without 'elite' as the mark of a fighting unit ('elite paratroopers', 'elite units
+    of the National Guard'): no mention of the political elite."""
+    return [
+        m
+        for m in mentions
+        if not (
+            m[0].i == m[1].i
+            and m[1].lower_ == "elite"
+            and m[1].dep_ in {"amod", "compound"}
+            and m[1].head.lemma_.lower() in UNITS
+        )
+    ]
 
 
 def _members_of_antecedent(
