@@ -72,9 +72,10 @@ MESSAGES = {
     "declaration", "address", "article", "speech", "interview", "ultimatum", "plea",
 }  # fmt: skip
 #: Verbs whose object befalls their subject: 'they face a purge' (the faction is no actor).
-UNDERGO = {"face", "fear", "suffer", "endure", "escape", "survive", "avoid", "undergo", "risk",
-           "expect", "dread", "weather", "await", "have", "get", "see", "experience",
-           "receive"}  # fmt: skip
+UNDERGO = {
+    "face", "fear", "suffer", "endure", "escape", "survive", "avoid", "undergo", "risk",
+    "expect", "dread", "weather", "await", "have", "get", "see", "experience", "receive",
+}  # fmt: skip
 #: Verbs whose clause is what the subject wants, not what it predicts (as written: the
 #: lemmatizer reads 'hoped' as 'hop').
 WISH = {
@@ -769,15 +770,8 @@ def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
                 for g in c.children
                 if g.dep_ == "pobj" and g.i in by_head
             }
-            if any(c.dep_ == "poss" and c.lower_ == "its" for c in last.children):
-                # 'the FSB arrested its own officers': the body the clause is about
-                verb = next((a for a in last.ancestors if a.pos_ in {"VERB", "AUX"}), None)
-                if verb is not None:
-                    owners |= {
-                        by_head[c.i]
-                        for c in verb.children
-                        if c.dep_ in {"nsubj", "nsubjpass"} and c.i in by_head
-                    }
+            if _its(last):  # 'the FSB arrested its own officers': the body the clause is about
+                owners |= {by_head[c.i] for c in _clause_subjects(last) if c.i in by_head}
             if owners and faction not in owners:
                 continue
         kept.append(m)
@@ -806,19 +800,27 @@ def _members_of_antecedent(
     impunity') are that body's, unless the clause names its own ('the army promoted its
     officers')."""
     first, last, _faction, rule = mention
-    if first.i != last.i or last.lower_ not in MEMBERS:
+    if first.i != last.i or last.lower_ not in MEMBERS or not _its(last):
         return mention
-    if not any(c.dep_ == "poss" and c.lower_ == "its" for c in last.children):
-        return mention
-    verb = next((a for a in last.ancestors if a.pos_ in {"VERB", "AUX"}), None)
-    if verb is not None and any(
-        c.dep_ in {"nsubj", "nsubjpass"} and c.i in heads - {last.i} for c in verb.children
-    ):
+    if any(c.i in heads - {last.i} for c in _clause_subjects(last)):
         return mention
     bodies = [a for a in antecedent if _agrees("singular", a)]
     if len(bodies) != 1:
         return mention
     return (first, last, bodies[0].faction, rule)
+
+
+def _its(token: Token) -> bool:
+    """The word has 'its' as possessive ('its officers')."""
+    return any(c.dep_ == "poss" and c.lower_ == "its" for c in token.children)
+
+
+def _clause_subjects(token: Token) -> list[Token]:
+    """The subjects of the nearest verb above a token."""
+    verb = next((a for a in token.ancestors if a.pos_ in {"VERB", "AUX"}), None)
+    if verb is None:
+        return []
+    return [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
 
 
 def _dedupe(mentions: list[tuple[Token, Token, str, str]]) -> list[tuple[Token, Token, str, str]]:
@@ -999,9 +1001,8 @@ def _is_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
 
 def _acts(head: Token, mentions: Sequence[MentionT]) -> bool:
     """The faction is the active subject of the cue verb with an object ('the fighters
-    seized a city'), or
-    of the verb whose object the cue noun is ('they pushed for harsher repression', 'the FSB
-    led the purge'; not 'they face a purge')."""
+    seized a city'), or of the verb whose object the cue noun is ('they pushed for harsher
+    repression', 'the FSB led the purge'; not 'they face a purge')."""
     verb: Token | None = None
     if head.pos_ in {"VERB", "AUX"} and any(c.dep_ == "dobj" for c in head.children):
         verb = head  # intransitive fates befall their subject: 'six tycoons have died ...'
