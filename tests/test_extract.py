@@ -169,6 +169,17 @@ def test_quotation_runs_over_paragraphs(extract):
     assert [c.source for c in claims] == ["Jane Roe", "Jane Roe", None]
 
 
+def test_quotation_broken_by_its_attribution_runs_on(extract):
+    text = (
+        "Mark Galeotti said the siloviki had never been more powerful.\n\n"
+        '"The FSB is the regime\'s guard," he said. "Its officers are loyal.\n\n'
+        '"Many officers in the army blame the Kremlin."\n\n'
+        "The generals stay loyal.\n"
+    )
+    claims = extract(text)
+    assert [c.source for c in claims] == ["Mark Galeotti"] * 4 + [None]
+
+
 def test_pronoun_takes_the_faction_before(extract):
     text = (
         "There has been speculation that the oligarchs could oust Putin. "

@@ -1379,11 +1379,11 @@ def quote_speakers(
     Journalistic convention: a quotation that continues into the next paragraph
     leaves its closing mark off, and the next paragraph opens with a quotation
     mark. The speaker is the subject of the verb that introduced the quotation
-    (``X said: "...``).
+    (``X said: "...``) or that broke it (``"...," he said. "...``).
     """
     intro = re.compile(
         r"(?P<who>(?:[A-Z][\w’'\-]+\s+){0,3}[A-Z][\w’'\-]+|[Hh]e|[Ss]he)\s+"
-        r"(?:said|says|told\s[^:“\"]{0,60}|added|wrote|explained|warned|argued)\s*[:,]\s*[“\"]"
+        r"(?:said|says|told\s[^:“\"]{0,60}|added|wrote|explained|warned|argued)\s*[:,.]\s*[“\"]"
     )
     by_block: dict[int, list[Sentence]] = {}
     for s in sentences:
