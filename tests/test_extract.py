@@ -570,6 +570,12 @@ def test_data_files_are_documented():
         ("Elite discontent with the war is growing.", ["elites"], "disloyal"),
         ("The FSB misled Putin about Ukraine.", ["fsb"], "disloyal"),
         (
+            "Prosecutors have charged a former deputy defence minister with embezzlement.",
+            ["military"],
+            "targeted",
+        ),
+        ("Putin publicly reprimanded his spy chief Naryshkin.", ["fsb"], "targeted"),
+        (
             "If Putin can no longer protect them, the siloviki may look elsewhere.",
             ["siloviki"],
             "disloyal",
