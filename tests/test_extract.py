@@ -575,6 +575,14 @@ def test_data_files_are_documented():
             "targeted",
         ),
         ("Putin publicly reprimanded his spy chief Naryshkin.", ["fsb"], "targeted"),
+        ("The FSB is Putin's most reliable instrument of control.", ["fsb"], "loyal"),
+        ("The elites remain firmly in Putin's camp.", ["elites"], "loyal"),
+        (
+            "The siloviki are increasingly at odds with the technocrats.",
+            ["siloviki", "elites"],
+            "disloyal",
+        ),
+        ("The Kremlin fears that the elites could split.", ["elites"], "disloyal"),
         (
             "If Putin can no longer protect them, the siloviki may look elsewhere.",
             ["siloviki"],
