@@ -531,17 +531,10 @@ class Extractor:
         ]
         stance, stance_cues = self._decide_scoped(cues, draft.mentions, scope)
         hedges = self._hedges(doc, scope.hedge, span.start, span.end)
-        side = {
-            t.i
-            for m in draft.mentions
-            for c in _noun_of(m[1]).children
-            if c.dep_ == "relcl"
-            for t in c.subtree
-        }
-        if stance_cues and not any(c.head.i in side for c in stance_cues):
+        if stance_cues and not any(c.head.i in scope.side for c in stance_cues):
             # 'commanders who were suspected of disloyalty were purged': the hedge of a
             # relative clause on the faction is a side clause's, when the stance is not
-            hedges = [h for h in hedges if not all(t.i in side for t in h.tokens)]
+            hedges = [h for h in hedges if not all(t.i in scope.side for t in h.tokens)]
         source, source_rule = self._source(
             doc, scope.hedge, sentence, speakers, sentences, draft.mentions
         )
@@ -761,8 +754,8 @@ def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
     by_head = {m[1].i: m[2] for m in mentions}
     kept = []
     for m in mentions:
-        first, last, faction, _rule = m
-        if first.i == last.i and last.lower_ in MEMBERS:
+        _first, last, faction, _rule = m
+        if _members(m):
             owners = {
                 by_head[g.i]
                 for c in last.children
@@ -800,7 +793,7 @@ def _members_of_antecedent(
     impunity') are that body's, unless the clause names its own ('the army promoted its
     officers')."""
     first, last, _faction, rule = mention
-    if first.i != last.i or last.lower_ not in MEMBERS or not _its(last):
+    if not _members(mention) or not _its(last):
         return mention
     if any(c.i in heads - {last.i} for c in _clause_subjects(last)):
         return mention
@@ -808,6 +801,11 @@ def _members_of_antecedent(
     if len(bodies) != 1:
         return mention
     return (first, last, bodies[0].faction, rule)
+
+
+def _members(mention: MentionT) -> bool:
+    """A one-word mention of a body's people ('officers', 'officials')."""
+    return mention[0].i == mention[1].i and mention[1].lower_ in MEMBERS
 
 
 def _its(token: Token) -> bool:
@@ -1169,6 +1167,8 @@ class Scope:
     whose hedges count for certainty. Stance is decided by the first of these
     that holds a cue: ``contrast`` (a clause after ``but``), ``own`` (the clause
     the mention is in), ``relative`` (its relative clause), then the rest.
+    ``side`` holds the ``who``/``that`` clauses on the faction, whose hedges are a
+    side clause's unless the stance comes from them.
     """
 
     stance: set[int]
@@ -1176,6 +1176,7 @@ class Scope:
     contrast: set[int]
     own: set[int]
     relative: set[int]
+    side: set[int]
 
     @classmethod
     def of(cls, doc: Doc, mentions: Sequence[MentionT], lo: int, hi: int) -> Scope:
@@ -1240,11 +1241,14 @@ class Scope:
                     stance_out.update(x.i for x in t.subtree)
                     hedge_out.update(x.i for x in t.subtree)
         relative: set[int] = set()
+        side: set[int] = set()
         for _first, last, _faction, _rule in mentions:
             last = _noun_of(last)
             for c in [*last.children, *(g for conj in last.conjuncts for g in conj.children)]:
                 if c.dep_ in {"relcl", "acl"}:
                     relative.update(x.i for x in c.subtree)
+                if c.dep_ == "relcl":
+                    side.update(x.i for x in c.subtree)
         own: set[int] = set()
         for _first, last, _faction, _rule in mentions:
             if last.i in relative:
@@ -1266,6 +1270,7 @@ class Scope:
             contrast=contrast & stance,
             own=own & stance,
             relative=relative & stance,
+            side=side,
         )
 
 
