@@ -119,6 +119,9 @@ def test_stance(extract, text, stance):
         ("After the mutiny, Putin purged commanders who were suspected of disloyalty.", "asserted"),
         ("The oligarchs, who reportedly lost billions, remain loyal to Putin.", "asserted"),
         ("There are generals who may turn against Putin.", "hedged"),
+        # what they fear is no guess of the author's
+        ("The generals fear that a ceasefire would be seen as a defeat.", "asserted"),
+        ("The oligarchs are worried that the war could last for years.", "asserted"),
     ],
 )
 def test_certainty(extract, text, certainty):
@@ -141,6 +144,7 @@ def test_certainty(extract, text, certainty):
         ("The generals are said to be worried.", None),
         ("The elites may conclude that Putin has become a liability.", None),  # nobody said it
         ("Technocrats such as Nabiullina argued against the invasion.", None),  # a deed
+        ("Few in the elite believe the war can still be won.", None),  # nobody in particular
         ("The generals denied that they were planning a coup.", "The generals"),
         ("Sources close to the Kremlin told Meduza that the FSB is furious with Putin.", "Meduza"),
         (
@@ -694,6 +698,34 @@ def test_data_files_are_documented():
             "targeted",
         ),
         ("The presidential administration fears the generals.", ["military", "elites"], "neutral"),
+        # acquiescence and favour; exit; war-weariness
+        ("Oligarchs stayed silent when the war began.", ["oligarchs"], "loyal"),
+        ("The FSB continues to enjoy Putin's full confidence.", ["fsb"], "loyal"),
+        ("Some of the tycoons have quietly donated to the war effort.", ["oligarchs"], "loyal"),
+        ("The oligarchs would lose their fortunes if they turned on him.", ["oligarchs"], "loyal"),
+        ("The oligarchs have lost their businesses to sanctions.", ["oligarchs"], "neutral"),
+        (
+            "Several prominent businessmen have fled Russia since the invasion.",
+            ["oligarchs"],
+            "disloyal",
+        ),
+        ("Many members of the elite are war-weary.", ["elites"], "disloyal"),
+        # loyalty worn away by a second verb of its clause; denial; a purpose under 'not'
+        (
+            "The elite's loyalty is transactional and could evaporate quickly.",
+            ["elites"],
+            "disloyal",
+        ),
+        ("The generals rejected calls to resign.", ["military"], "loyal"),
+        ("The oligarchs would not risk their fortunes to challenge Putin.", ["oligarchs"], "loyal"),
+        (
+            "Few in the security services would risk their careers to challenge him.",
+            ["fsb"],
+            "loyal",
+        ),
+        # the country that expels acts from outside the regime
+        ("Russian spies have been expelled from Britain.", ["fsb"], "neutral"),
+        ("Several spies have been expelled from the FSB.", ["fsb"], "targeted"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):
@@ -838,3 +870,26 @@ def test_shipped_rule_patterns_pass_spacys_pattern_schema():
 def test_unclear_whether_hedges(extract):
     claims = extract("It remains unclear whether the oligarchs will keep supporting the war.")
     assert [(c.stance, c.certainty) for c in claims] == [("loyal", "hedged")]
+
+
+@pytest.mark.parametrize(
+    "text, stance",
+    [
+        ("The siloviki fear that a peace deal would cost them their influence.", "neutral"),
+        ("The siloviki doubt that the war can be won.", "disloyal"),
+        ("Siloviki resent the new policy.", "disloyal"),
+    ],
+)
+def test_a_word_the_model_hardly_knows_is_parsed_as_a_familiar_one(
+    nlp, rules, extract, text, stance
+):
+    """'siloviki' is read by the tagger and parser as 'people' (the rule parse-as.people):
+    the model alone takes it for an adjective before a noun ('the siloviki fear that ...'
+    parses 'fear' as a noun, and the sentence as a fragment). Its text stays as written."""
+    (claim,) = extract(text)
+    assert (claim.factions, claim.stance, claim.text) == (["siloviki"], stance, text)
+    extractor = Extractor(nlp, rules)
+    (doc,) = extractor.parser.pipe([extractor.familiar(nlp.make_doc(text))])
+    assert doc.text == text
+    word = next(t for t in doc if t.lower_ == "siloviki")
+    assert (word.dep_, word.norm_) == ("nsubj", "people")

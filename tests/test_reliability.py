@@ -573,6 +573,11 @@ RULE = '{"id": "x.tycoon", "type": "faction", "label": "oligarchs", "terms": ["t
         ('{"id": "x.a", "type": "faction", "label": "x"}', 1, "terms"),
         (RULE + "\n" + RULE, 2, "id"),
         ('{"id": "x.gone", "type": "disable"}', 1, "id"),
+        (
+            '{"id": "x.p", "type": "parse_as", "label": "people", "terms": ["the siloviki"]}',
+            1,
+            "label",
+        ),
         (RULE + "\n" + '{"id": "x.b", "type": "faction", "label": "x", "terms": [}', 2, None),
         (RULE + "\n" + "[1, 2]", 2, None),
     ],

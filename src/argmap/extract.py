@@ -76,13 +76,17 @@ UNDERGO = {
     "face", "fear", "suffer", "endure", "escape", "survive", "avoid", "undergo", "risk",
     "expect", "dread", "weather", "await", "have", "get", "see", "experience", "receive",
 }  # fmt: skip
-#: Verbs whose clause is what the subject wants, not what it predicts (as written: the
-#: lemmatizer reads 'hoped' as 'hop').
+#: Verbs and adjectives whose clause is what the subject wants or fears, not what it
+#: predicts (as written: the lemmatizer reads 'hoped' as 'hop').
 WISH = {
     "wish", "wishes", "wished", "wishing", "hope", "hopes", "hoped", "hoping", "want",
     "wants", "wanted", "wanting", "prefer", "prefers", "preferred", "preferring", "demand",
-    "demands", "demanded", "demanding",
+    "demands", "demanded", "demanding", "fear", "fears", "feared", "fearing", "worry",
+    "worries", "worried", "worrying", "dread", "dreads", "dreaded", "afraid", "concerned",
+    "anxious", "fearful",
 }  # fmt: skip
+#: Verbs whose 'from' is the one who acts: the country that expels, deports or bans.
+EXPEL = {"expel", "deport", "ban", "bar", "banish", "exclude"}
 #: Fighting units: 'elite' on one of these is no political elite ('elite paratroopers').
 UNITS = {
     "troop", "troops", "unit", "force", "forces", "soldier", "paratrooper", "regiment",
@@ -184,8 +188,23 @@ class Extractor:
         }
         self.order = {label: i for i, label in enumerate(rules.factions)}
         self.glue = GlueSplitter(nlp, rules)
+        strings = nlp.vocab.strings
+        self.parse_as = {
+            strings.add(t.lower()): r.label for r in rules.of("parse_as") for t in r.terms
+        }
         # the pipeline, with table look-ups for its attribute ruler and lemmatizer
         self.parser = FastPipe(nlp)
+
+    def familiar(self, doc: Doc) -> Doc:
+        """The doc with each word of a ``parse_as`` rule normalised to a word the tagger
+        and parser know ('siloviki' is read as 'people': the model, which has hardly seen
+        the word, takes it for an adjective in 'the siloviki fear that ...'). The text,
+        and so every offset and match, is unchanged; only the models' input is."""
+        if self.parse_as:
+            for i, lower in enumerate(doc.to_array("LOWER").tolist()):
+                if lower in self.parse_as:
+                    doc[i].norm_ = self.parse_as[lower]
+        return doc
 
     def _matches(self, doc: Doc, *types: str) -> list[Match]:
         """The matches of rules of these types in a parsed sentence (matched once per sentence)."""
@@ -255,7 +274,7 @@ class Extractor:
                     if doc is not None
                 ]
             )
-        docs = (self.glue(doc) for found in wanted for _, doc in found)
+        docs = (self.familiar(self.glue(doc)) for found in wanted for _, doc in found)
         stream = iter(self.parser.pipe(docs, batch_size=BATCH_SIZE))
         out = []
         for document, found in zip(documents, wanted, strict=True):
@@ -715,6 +734,8 @@ class Extractor:
             if not subjects or any(c.dep_ == "aux" and c.tag_ == "MD" for c in token.children):
                 continue  # 'the elites may conclude that ...': a prediction, nobody said it
             subject = subjects[0]
+            if _no_one(subject):
+                continue  # 'few in the elite believe ...': nobody in particular says it
             if own.intersection(t.i for t in subject.subtree) and not any(
                 c.dep_ in {"ccomp", "parataxis"} for c in token.children
             ):
@@ -964,6 +985,10 @@ def _worn(cue: Token, verb: Token) -> bool:
         return False
     if cue in verb.subtree:
         return True
+    if verb.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
+        # 'their loyalty is transactional and could evaporate': the first verb's subject
+        subjects = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        return any(cue in s.subtree for s in subjects)
     return verb.dep_ in {"amod", "acl"} and verb.head.i == cue.i  # 'waning support'
 
 
@@ -1099,7 +1124,9 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
     top = path[-1]
     governor = top.head
     disposition = _disposition(clause)
-    if (clause.dep_ in {"acl", "ccomp", "pcomp"} or disposition) and governor.i != top.i:
+    if (
+        clause.dep_ in {"acl", "ccomp", "pcomp"} or disposition or _purpose(clause)
+    ) and governor.i != top.i:
         if any(
             c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in negators) or _scant(c)
             for c in governor.children
@@ -1130,7 +1157,8 @@ def _scant(modifier: Token) -> bool:
 
 
 def _wished(verb: Token) -> bool:
-    """The clause is what someone wishes or hopes for ('wish Putin would step down')."""
+    """The clause is what someone wishes, hopes for or fears ('wish Putin would step down',
+    'fear that a deal would weaken them')."""
     return verb.dep_ == "ccomp" and verb.head.lower_ in WISH
 
 
@@ -1291,6 +1319,14 @@ def _disposition(clause: Token) -> bool:
     )
 
 
+def _purpose(clause: Token) -> bool:
+    """An infinitive of purpose: what the subject would do it for ('few would risk their
+    careers to challenge him')."""
+    return clause.dep_ == "advcl" and any(
+        c.dep_ == "aux" and c.lower_ == "to" for c in clause.children
+    )
+
+
 def _predicated(noun: Token, holders: set[int]) -> bool:
     """The noun is what a copula says a mention is: 'the FSB is the one institution that
     could remove him' (its relative clause speaks of the FSB)."""
@@ -1323,6 +1359,8 @@ def _is_actor(token: Token) -> bool:
     for t in (token, *token.ancestors):
         if t.dep_ in {"nsubj", "agent"} or (t.dep_ == "pobj" and t.head.dep_ == "agent"):
             return True
+        if t.dep_ == "pobj" and t.head.lower_ == "from" and t.head.head.lemma_ in EXPEL:
+            return True  # 'expelled from European capitals': the country that expels
         if t.dep_ in CLAUSE_DEPS:
             return False
     return False

@@ -48,6 +48,7 @@ RuleType = Literal[
     "dateline",
     "glue",
     "foreign",
+    "parse_as",
     "disable",
 ]
 
@@ -118,6 +119,12 @@ class Rule(BaseModel):
             raise ValueError("label: must be supports or contrasts")
         if self.patient is not None and self.patient not in STANCE_LABELS:
             raise ValueError(f"patient: must be one of {', '.join(STANCE_LABELS)}")
+        if self.type == "parse_as" and not (
+            re.fullmatch(r"[a-z]+", self.label)
+            and self.terms
+            and all(" " not in t for t in self.terms)
+        ):
+            raise ValueError("label: a parse_as rule gives one lower-case word, and one-word terms")
         if self.type == "faction" and not re.fullmatch(r"[a-z][a-z0-9_\-]*", self.label):
             raise ValueError("label: a faction label is lower case letters, digits, _ or -")
         if self.pattern and (info.context or {}).get("check_patterns", True):
