@@ -122,6 +122,10 @@ def test_stance(extract, text, stance):
         # what they fear is no guess of the author's
         ("The generals fear that a ceasefire would be seen as a defeat.", "asserted"),
         ("The oligarchs are worried that the war could last for years.", "asserted"),
+        ("The Kremlin fears that the elites could split.", "hedged"),  # a possibility for them
+        # a prediction under a condition
+        ("As long as the war continues, the elite will remain loyal.", "hedged"),
+        ("The elite remained loyal as long as the money flowed.", "asserted"),
     ],
 )
 def test_certainty(extract, text, certainty):
@@ -726,6 +730,15 @@ def test_data_files_are_documented():
         # the country that expels acts from outside the regime
         ("Russian spies have been expelled from Britain.", ["fsb"], "neutral"),
         ("Several spies have been expelled from the FSB.", ["fsb"], "targeted"),
+        # infighting; defiance; standing by him
+        ("The security services are competing with each other for resources.", ["fsb"], "disloyal"),
+        (
+            "The army leadership has repeatedly ignored the Kremlin's instructions.",
+            ["military"],
+            "disloyal",
+        ),
+        ("The generals stood by the president during the mutiny.", ["military"], "loyal"),
+        ("The generals stood by the road.", ["military"], "neutral"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

@@ -76,14 +76,19 @@ UNDERGO = {
     "face", "fear", "suffer", "endure", "escape", "survive", "avoid", "undergo", "risk",
     "expect", "dread", "weather", "await", "have", "get", "see", "experience", "receive",
 }  # fmt: skip
-#: Verbs and adjectives whose clause is what the subject wants or fears, not what it
-#: predicts (as written: the lemmatizer reads 'hoped' as 'hop').
+#: Verbs whose clause is what the subject wants, not what it predicts (as written: the
+#: lemmatizer reads 'hoped' as 'hop').
 WISH = {
     "wish", "wishes", "wished", "wishing", "hope", "hopes", "hoped", "hoping", "want",
     "wants", "wanted", "wanting", "prefer", "prefers", "preferred", "preferring", "demand",
-    "demands", "demanded", "demanding", "fear", "fears", "feared", "fearing", "worry",
-    "worries", "worried", "worrying", "dread", "dreads", "dreaded", "afraid", "concerned",
-    "anxious", "fearful",
+    "demands", "demanded", "demanding",
+}  # fmt: skip
+#: Verbs and adjectives whose clause is what the subject fears: no guess of the author's
+#: when the faction fears it ('the generals fear that a deal would ...'), but a possibility
+#: when the faction is in it ('the Kremlin fears that the elites could split').
+FEAR = {
+    "fear", "fears", "feared", "fearing", "worry", "worries", "worried", "worrying", "dread",
+    "dreads", "dreaded", "afraid", "concerned", "anxious", "fearful",
 }  # fmt: skip
 #: Verbs whose 'from' is the one who acts: the country that expels, deports or bans.
 EXPEL = {"expel", "deport", "ban", "bar", "banish", "exclude"}
@@ -549,7 +554,8 @@ class Extractor:
             if c.label != "neutral"
         ]
         stance, stance_cues = self._decide_scoped(cues, draft.mentions, scope)
-        hedges = self._hedges(doc, scope.hedge, span.start, span.end)
+        holders = {i for m in draft.mentions for i in range(m[0].i, m[1].i + 1)}
+        hedges = self._hedges(doc, scope.hedge, span.start, span.end, holders)
         if stance_cues and not any(c.head.i in scope.side for c in stance_cues):
             # 'commanders who were suspected of disloyalty were purged': the hedge of a
             # relative clause on the faction is a side clause's, when the stance is not
@@ -672,7 +678,9 @@ class Extractor:
                 return self._decide(picked, anchor)
         return self._decide(cues, anchor)
 
-    def _hedges(self, doc: Doc, scope: set[int], lo: int, hi: int) -> list[Found]:
+    def _hedges(
+        self, doc: Doc, scope: set[int], lo: int, hi: int, holders: set[int]
+    ) -> list[Found]:
         matches = self._matches(doc, "hedge", "pseudo")
         blocked = {i for m in matches if m.rule.type == "pseudo" for i in range(m.start, m.end)}
         found = []
@@ -680,13 +688,13 @@ class Extractor:
             if not lo <= m.start < hi or blocked.intersection(range(m.start, m.end)):
                 continue
             if m.rule.requires:
-                token = doc[m.start]
+                token = doc[m.end - 1]  # the conjunction: 'if', the last 'as' of 'as long as'
                 if not _conditional_prediction(token, m.rule.requires, scope):
                     continue
             elif not any(i in scope for i in range(m.start, m.end)):
                 continue
             token = doc[m.start]
-            if token.dep_ == "aux" and _wished(token.head):
+            if token.dep_ == "aux" and _wished(token.head, holders):
                 continue  # 'they wish he would step down': what they want, not a guess
             if token.dep_ == "amod" and token.head.dep_ not in {
                 "nsubj",
@@ -1156,10 +1164,22 @@ def _scant(modifier: Token) -> bool:
     )
 
 
-def _wished(verb: Token) -> bool:
-    """The clause is what someone wishes, hopes for or fears ('wish Putin would step down',
-    'fear that a deal would weaken them')."""
-    return verb.dep_ == "ccomp" and verb.head.lower_ in WISH
+def _wished(verb: Token, holders: set[int]) -> bool:
+    """The clause is what someone wishes or hopes for ('wish Putin would step down'), or
+    what the faction (one of the ``holders`` tokens) fears ('fear that a deal would ...')."""
+    if verb.dep_ != "ccomp":
+        return False
+    governor = verb.head
+    if governor.lower_ in WISH:
+        return True
+    if governor.lower_ not in FEAR:
+        return False
+    if governor.dep_ == "acomp":
+        governor = governor.head  # 'they are worried that ...'
+    return any(
+        c.dep_ == "nsubj" and holders.intersection(t.i for t in c.subtree)
+        for c in governor.children
+    )
 
 
 def _no_one(subject: Token) -> bool:
@@ -1176,10 +1196,13 @@ def _no_one(subject: Token) -> bool:
 
 
 def _conditional_prediction(token: Token, modal: str, scope: set[int]) -> bool:
-    """'If X, they will ...': a 'will' clause in scope with an 'if' clause attached."""
+    """'If X, they will ...': a 'will' clause in scope with an 'if' clause attached
+    (through 'long' in 'as long as X')."""
     clause = token.head.head if token.dep_ == "mark" else None
     if clause is None or token.head.dep_ != "advcl":
         return False
+    if clause.dep_ == "advmod" and clause.lower_ == "long":
+        clause = clause.head
     return clause.i in scope and any(c.lower_ == modal and c.dep_ == "aux" for c in clause.children)
 
 
