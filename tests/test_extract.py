@@ -213,6 +213,19 @@ def test_a_body_named_before_is_taken_up(extract, text, factions):
     assert claims[1].factions == [factions]
 
 
+def test_a_quantifier_standing_alone_takes_the_faction_before(extract):
+    text = (
+        "The oligarchs, for their part, have adapted. Some grumble privately about taxes, "
+        "but none has broken ranks publicly.\nMany analysts doubt it.\n"
+    )
+    claims = extract(text)
+    assert [(c.factions, c.stance) for c in claims] == [
+        (["oligarchs"], "neutral"),
+        (["oligarchs"], "loyal"),  # 'none has broken ranks'
+    ]  # 'Many analysts' is no subject standing alone
+    assert claims[1].mentions[0].rule == "anaphor.some"
+
+
 def test_pronoun_bound_in_its_own_sentence_is_no_claim(extract):
     text = "An elite coup is possible. These processes take time, and they may be unlikely.\n"
     assert len(extract(text)) == 1
@@ -739,6 +752,23 @@ def test_data_files_are_documented():
         ),
         ("The generals stood by the president during the mutiny.", ["military"], "loyal"),
         ("The generals stood by the road.", ["military"], "neutral"),
+        ("Regional elites have grown restive as budgets shrink.", ["elites"], "disloyal"),
+        ("The mood among the generals has darkened considerably.", ["military"], "disloyal"),
+        ("The men in uniform have little say in political decisions.", ["military"], "neutral"),
+        ("The generals owe their careers to Putin.", ["military"], "loyal"),
+        ("The technocrats' patience may soon run out.", ["elites"], "disloyal"),
+        # undermining him, not weakening oneself
+        ("The generals are trying to undermine Putin's authority.", ["military"], "disloyal"),
+        (
+            "The siloviki, far from weakening, have emerged as the main winners of the war.",
+            ["siloviki"],
+            "neutral",
+        ),
+        (
+            "The siloviki fear that a peace deal would weaken their position.",
+            ["siloviki"],
+            "neutral",
+        ),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):
