@@ -769,6 +769,21 @@ def test_data_files_are_documented():
             ["siloviki"],
             "neutral",
         ),
+        # condemning a mutiny is loyalty, and the verb is no cue of its own
+        ("The generals were quick to denounce the mutiny.", ["military"], "loyal"),
+        ("The generals condemned the coup attempt.", ["military"], "loyal"),
+        ("The generals denounced Putin.", ["military"], "disloyal"),
+        # an idea dismissed
+        ("The idea that the oligarchs could topple Putin is fanciful.", ["oligarchs"], "loyal"),
+        ("Reports that the generals are plotting a coup are exaggerated.", ["military"], "loyal"),
+        (
+            "The generals who plotted the coup are unlikely to be forgiven.",
+            ["military"],
+            "disloyal",
+        ),
+        ("The oligarchs have been co-opted by the Kremlin.", ["oligarchs"], "loyal"),
+        ("No one in the military leadership dares to contradict Putin.", ["military"], "loyal"),
+        ("The army is increasingly resentful of the Kremlin's meddling.", ["military"], "disloyal"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

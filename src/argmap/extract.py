@@ -617,6 +617,7 @@ class Extractor:
             found.append(Found(m.rule.id, m.rule.label, tokens_))
         loyal_verbs = [f for f in found if f.label == "loyal"]
         disloyal = [f for f in found if f.label == "disloyal"]
+        reversing: set[int] = set()  # the reversers that turned a cue
         for f in found:
             head = f.head
             rule = self.rules.by_id(f.rule)
@@ -631,6 +632,7 @@ class Extractor:
                 for r in reversers:
                     if r.rule.label != "loyal" and _acted_on(head, doc[r.start]):
                         f.label, f.rule = "loyal", f"{f.rule}+{r.rule.id}"
+                        reversing.add(r.start)
                         break
             elif f.label == "loyal":
                 for r in reversers:
@@ -648,7 +650,8 @@ class Extractor:
                 f.label, f.rule = "neutral", f.rule + "+not-the-faction"
             if f.label == "targeted" and external:
                 f.label, f.rule = "neutral", f.rule + "+external-actor"
-        return found
+        # 'denounced the mutiny': the verb that turned the mutiny is no cue of its own
+        return [f for f in found if not reversing.intersection(t.i for t in f.tokens)]
 
     def _decide(
         self, cues: list[Found], mention: tuple[Token, Token, str, str]
@@ -1149,7 +1152,24 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
             count += 1
         if disposition and governor.head.lemma_.lower() in predicates:
             count += 1  # 'lack the will to stage a coup'
+    if _dismissed(clause, predicates):
+        count += 1  # 'the idea that they could topple him is fanciful'
     return count % 2 == 1
+
+
+def _dismissed(clause: Token, predicates: set[str]) -> bool:
+    """The clause says what a noun says, and a negating predicate dismisses that noun:
+    'the idea that they could topple him is fanciful', 'reports that the generals are
+    plotting are exaggerated' (the parser may attach the clause as a relative one: its
+    'that' is then a marker, not a relative pronoun)."""
+    noun = clause.head
+    return (
+        clause.dep_ in {"acl", "ccomp", "relcl"}
+        and any(c.dep_ == "mark" and c.lower_ == "that" for c in clause.children)
+        and noun.pos_ == "NOUN"
+        and noun.dep_ in {"nsubj", "nsubjpass"}
+        and any(c.dep_ == "acomp" and c.lemma_.lower() in predicates for c in noun.head.children)
+    )
 
 
 def _scant(modifier: Token) -> bool:
