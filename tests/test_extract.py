@@ -188,6 +188,16 @@ def test_quotation_broken_by_its_attribution_runs_on(extract):
     assert [c.source for c in claims] == ["Mark Galeotti"] * 4 + [None]
 
 
+def test_quotation_broken_by_an_attribution_after_its_verb_runs_on(extract):
+    text = (
+        "“There is no Bonapartist tradition in the Russian army,” said Dara Massicot, a senior "
+        "fellow at the Carnegie Endowment. “The officer corps has always been subordinate to "
+        "the civilian leadership.”\n\nThe generals stay loyal.\n"
+    )
+    claims = extract(text)
+    assert [c.source for c in claims] == ["Dara Massicot", "Dara Massicot", None]
+
+
 def test_pronoun_takes_the_faction_before(extract):
     text = (
         "There has been speculation that the oligarchs could oust Putin. "

@@ -48,6 +48,13 @@ def test_heading_then_sentence_stay_apart(rules, nlp):
         ("(AP Photo/Alexander Zemlianichenko)", "caption"),
         ("(Sergei Guneyev/Sputnik Pool Photo via AP)", "caption"),
         ("Russia has struggled to topple major Ukrainian cities (stock image)", "caption"),
+        (
+            "Shoigu and Gerasimov attend a meeting in Moscow. "
+            "Mikhail Klimentyev/Sputnik/AFP via Getty Images",
+            "caption",
+        ),
+        ("The generals at a parade in Moscow. Photograph: Gavriil Grigorov/AP", "caption"),
+        ("The generals met for Moscow/Kyiv talks, said the AP.", "body"),
         ("See also  First look at Roman Abramovich’s huge £430m yacht", "furniture"),
         (
             "**Related article:** [Russian Elite Voices Anger at Military Leadership](#)",

@@ -1465,11 +1465,14 @@ def quote_speakers(
     Journalistic convention: a quotation that continues into the next paragraph
     leaves its closing mark off, and the next paragraph opens with a quotation
     mark. The speaker is the subject of the verb that introduced the quotation
-    (``X said: "...``) or that broke it (``"...," he said. "...``).
+    (``X said: "...``) or that broke it (``"...," he said. "...``, ``"...," said X, a
+    senior fellow at Y. "...``).
     """
+    name = r"(?P<who>(?:[A-Z][\w’'\-]+\s+){0,3}[A-Z][\w’'\-]+|[Hh]e|[Ss]he)"
+    verb = r"(?:said|says|told\s[^:“\"]{0,60}|added|wrote|explained|warned|argued)"
     intro = re.compile(
-        r"(?P<who>(?:[A-Z][\w’'\-]+\s+){0,3}[A-Z][\w’'\-]+|[Hh]e|[Ss]he)\s+"
-        r"(?:said|says|told\s[^:“\"]{0,60}|added|wrote|explained|warned|argued)\s*[:,.]\s*[“\"]"
+        rf"{name}\s+{verb}\s*[:,.]\s*[“\"]|{verb}\s+{name.replace('who', 'after')}"
+        r"(?:,[^“\".]{0,80})?\s*[:,.]\s*[“\"]"
     )
     by_block: dict[int, list[Sentence]] = {}
     for s in sentences:
@@ -1486,7 +1489,7 @@ def quote_speakers(
             speaker = None
         found = intro.search(body)
         if found:
-            words = found.group("who").split()
+            words = (found.group("who") or found.group("after")).split()
             while len(words) > 1 and is_word(words[0]):
                 words = words[1:]
             who = " ".join(words)
