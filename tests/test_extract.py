@@ -51,6 +51,9 @@ def one(extract, text):
         ("Rosgvardia units were deployed to the capital.", ["military"]),
         ("Kremlin insiders doubt the official line.", ["elites"]),
         ("Mishustin has stayed silent.", ["elites"]),
+        ("The Investigative Committee has opened a case against him.", ["siloviki"]),
+        ("The Interior Ministry answers to Putin alone.", ["siloviki"]),
+        ("The apparatchiks have fallen into line.", ["elites"]),
     ],
 )
 def test_faction_lexicon(extract, text, factions):
@@ -64,6 +67,9 @@ def test_faction_lexicon(extract, text, factions):
         "The special military operation continued in the east.",
         "Whose side is the FSB on?",
         "15,000 protesters have been detained.",
+        # an occasion says where: 'in a speech to the generals' is no claim about them
+        "In a speech to the generals, Putin praised the economy.",
+        "At a meeting with the oligarchs in March, Putin spoke about taxes.",
     ],
 )
 def test_no_claim(extract, text):

@@ -49,6 +49,11 @@ BACKGROUND_MARKS = {"because", "since", "when", "whenever", "after", "before", "
 BACKGROUND_PREPS = {"due", "owing", "because", "thanks"}
 CONCESSIVE_MARKS = {"although", "though", "if", "unless", "despite", "whereas", "even"}
 TIME_PREPS = {"after", "before", "since", "during", "following", "until"}
+#: Occasions: 'in a meeting of the Security Council' says where, not whom a claim is about.
+OCCASIONS = {
+    "meeting", "session", "speech", "interview", "conference", "ceremony", "summit", "address",
+    "parade", "briefing", "hearing", "gathering",
+}  # fmt: skip
 ADJUNCT_PREPS = TIME_PREPS | {"amid", "despite"}
 CONCESSIVE_PREPS = {"despite", "notwithstanding"}
 CONTRAST_CC = {"but", "yet", "however", "still", "though"}
@@ -963,6 +968,13 @@ def _in_background(token: Token) -> bool:
             and not any(t.is_punct for t in token.doc[anc.i : token.i])
         ):
             return True  # 'after the Wagner mutiny, Putin purged ...' (not past a comma)
+        if (
+            anc.dep_ == "prep"
+            and anc.lower_ in {"in", "at"}
+            and anc.i < token.i
+            and any(c.dep_ == "pobj" and c.lemma_.lower() in OCCASIONS for c in anc.children)
+        ):
+            return True  # 'in a meeting of the Security Council, Putin asked ...': a place
         if anc.dep_ == "ROOT":
             break
     return False
