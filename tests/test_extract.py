@@ -51,8 +51,6 @@ def one(extract, text):
         ("Rosgvardia units were deployed to the capital.", ["military"]),
         ("Kremlin insiders doubt the official line.", ["elites"]),
         ("Mishustin has stayed silent.", ["elites"]),
-        ("The Investigative Committee has opened a case against him.", ["siloviki"]),
-        ("The Interior Ministry answers to Putin alone.", ["siloviki"]),
         ("The apparatchiks have fallen into line.", ["elites"]),
     ],
 )
