@@ -257,6 +257,29 @@ def test_opposite_clauses_are_split(extract):
     ]
 
 
+@pytest.mark.parametrize(
+    "text, parts",
+    [
+        (
+            "The oligarchs have lost faith in Putin, whereas the security services remain loyal.",
+            [(["oligarchs"], "disloyal"), (["fsb"], "loyal")],
+        ),
+        (
+            "While the oligarchs grumble in private, the siloviki remain firmly behind Putin.",
+            [(["oligarchs"], "disloyal"), (["siloviki"], "loyal")],
+        ),
+        # a neutral side is split off where 'but' sets it against the other
+        (
+            "The army is exhausted, but the FSB remains loyal.",
+            [(["military"], "neutral"), (["fsb"], "loyal")],
+        ),
+        ("The army is exhausted and the FSB remains loyal.", [(["military", "fsb"], "loyal")]),
+    ],
+)
+def test_clauses_about_two_factions(extract, text, parts):
+    assert [(c.factions, c.stance) for c in extract(text + "\n")] == parts
+
+
 def test_glued_words_are_parsed_apart(extract):
     claim = one(
         extract, "Heavy losses among the troops failurescould fuel discontent in the ranks."

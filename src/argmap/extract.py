@@ -532,7 +532,10 @@ class Extractor:
             rest = [t for t in doc if not lo <= t.i < hi]
             s_in = self._local_stance(doc, list(doc[lo:hi]), inside)
             s_out = self._local_stance(doc, rest, outside)
-            if "neutral" not in (s_in, s_out) and s_in != s_out:
+            # a neutral side counts where the text sets the clauses against each other
+            # ('the army is exhausted, but the FSB remains loyal')
+            contrasted = _contrasted(clause)
+            if s_in != s_out and ("neutral" not in (s_in, s_out) or contrasted):
                 return (hi, hi) if lo == 0 else (lo, lo)
         return None
 
@@ -1169,6 +1172,14 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
     return count % 2 == 1
 
 
+def _contrasted(clause: Token) -> bool:
+    """A clause set against its main one: 'but', 'yet' or 'whereas' join them."""
+    marks = {c.lower_ for c in clause.children if c.dep_ in {"mark", "cc"}}
+    if clause.dep_ == "conj":
+        marks |= {c.lower_ for c in clause.head.children if c.dep_ == "cc" and c.i < clause.i}
+    return bool(marks & {"but", "yet", "whereas"})
+
+
 def _dismissed(clause: Token, predicates: set[str]) -> bool:
     """The clause says what a noun says, and a negating predicate dismisses that noun:
     'the idea that they could topple him is fanciful', 'reports that the generals are
@@ -1276,11 +1287,14 @@ class Scope:
         hedge_out: set[int] = set()
         contrast: set[int] = set()
         tree = _tree(doc)
+        last_word = hi - 1
+        while last_word > lo and doc[last_word].is_punct:
+            last_word -= 1  # the full stop is the sentence's, not the clause's
         for k in range(lo, hi):
             if not tree.scoping[k]:
                 continue
             t = doc[k]
-            if t.left_edge.i <= lo and t.right_edge.i >= hi - 1:
+            if t.left_edge.i <= lo and t.right_edge.i >= last_word:
                 continue  # the claim is this very clause
             holds_mention = t.i in holders
             if (
