@@ -127,6 +127,9 @@ def test_stance(extract, text, stance):
         ("The generals fear that a ceasefire would be seen as a defeat.", "asserted"),
         ("The oligarchs are worried that the war could last for years.", "asserted"),
         ("The Kremlin fears that the elites could split.", "hedged"),  # a possibility for them
+        ("It remains to be seen whether the elites will stay loyal.", "hedged"),
+        ("The generals must be furious.", "hedged"),  # a guess; 'must be given' prescribes
+        ("It must be clear to the generals that the war is lost.", "asserted"),
         # a prediction under a condition
         ("As long as the war continues, the elite will remain loyal.", "hedged"),
         ("The elite remained loyal as long as the money flowed.", "asserted"),
@@ -821,6 +824,11 @@ def test_data_files_are_documented():
         ("The oligarchs have been co-opted by the Kremlin.", ["oligarchs"], "loyal"),
         ("No one in the military leadership dares to contradict Putin.", ["military"], "loyal"),
         ("The army is increasingly resentful of the Kremlin's meddling.", ["military"], "disloyal"),
+        # who acts through 'is rumoured to'; what one knows of is no deed of one's own
+        ("The FSB is rumoured to be preparing a new purge.", ["fsb"], "neutral"),
+        ("The FSB probably knew about the mutiny in advance.", ["fsb"], "neutral"),
+        ("The FSB warned of a coup by the generals.", ["military", "fsb"], "disloyal"),
+        ("The oligarchs could hardly be more loyal.", ["oligarchs"], "loyal"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

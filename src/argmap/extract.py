@@ -95,6 +95,11 @@ FEAR = {
     "fear", "fears", "feared", "fearing", "worry", "worries", "worried", "worrying", "dread",
     "dreads", "dreaded", "afraid", "concerned", "anxious", "fearful",
 }  # fmt: skip
+#: Verbs of knowing and telling: what their subject knows or warns 'about' is a topic.
+KNOW = {
+    "know", "learn", "hear", "warn", "inform", "tell", "brief", "alert", "forewarn", "report",
+    "ask", "worry", "care", "complain",
+}  # fmt: skip
 #: Verbs whose 'from' is the one who acts: the country that expels, deports or bans.
 EXPEL = {"expel", "deport", "ban", "bar", "banish", "exclude"}
 #: Fighting units: 'elite' on one of these is no political elite ('elite paratroopers').
@@ -658,6 +663,8 @@ class Extractor:
                 f.label, f.rule = "neutral", f.rule + "+not-the-faction"
             if f.label == "targeted" and external:
                 f.label, f.rule = "neutral", f.rule + "+external-actor"
+            if f.label == "disloyal" and _topic(head, mentions):
+                f.label, f.rule = "neutral", f.rule + "+topic"
         # 'denounced the mutiny': the verb that turned the mutiny is no cue of its own
         return [f for f in found if not reversing.intersection(t.i for t in f.tokens)]
 
@@ -1064,8 +1071,36 @@ def _acts(head: Token, mentions: Sequence[MentionT]) -> bool:
                 verb = governor
     if verb is None or any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
         return False
-    return any(
-        a.dep_ == "nsubj" and a.head.i == verb.i for m in mentions for a in (m[1], *m[1].ancestors)
+    holder, deps = verb, {"nsubj"}
+    while holder.dep_ == "xcomp" and not any(c.dep_ in SUBJECT_DEPS for c in holder.children):
+        # the subject of the verb it depends on: 'the FSB is rumoured to be preparing a purge'
+        holder, deps = holder.head, {"nsubj", "nsubjpass"}
+    for m in mentions:
+        for a in (m[1], *m[1].ancestors):
+            if a.dep_ in deps and a.head.i == holder.i:
+                return True
+            if a.dep_ in {"relcl", "acl"}:
+                break  # 'a leader who looked to his KGB colleagues ...' is not the colleagues
+    return False
+
+
+def _topic(head: Token, mentions: Sequence[MentionT]) -> bool:
+    """The cue is what the faction knows, hears or warns about, not what it does ('the FSB
+    knew about the mutiny in advance', 'they warned Putin of a coup')."""
+    prep = head.head
+    if head.pos_ != "NOUN" or head.dep_ != "pobj" or prep.lower_ not in {"about", "of"}:
+        return False
+    verb = prep.head
+    inside = {t.i for t in head.subtree}
+    return (
+        verb.pos_ == "VERB"
+        and verb.lemma_ in KNOW
+        and not any(m[1].i in inside for m in mentions)  # 'warned of a coup by the generals'
+        and any(
+            a.dep_ == "nsubj" and a.head.i == verb.i
+            for m in mentions
+            for a in (m[1], *m[1].ancestors)
+        )
     )
 
 
@@ -1121,7 +1156,8 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
             if c.i in skip:
                 continue
             if c.dep_ == "neg" or (c.dep_ in {"det", "advmod", "preconj"} and c.lower_ in negators):
-                if not (comparative and c.lower_ == "never"):  # 'never more loyal'
+                if not (comparative and c.lower_ in {"never", "hardly", "scarcely"}):
+                    # 'never more loyal', 'could hardly be more loyal'
                     count += 1
             elif _scant(c):
                 count += 1  # 'little appetite for a coup', 'little discontent'
