@@ -156,6 +156,21 @@ def test_certainty(extract, text, certainty):
         ("The elites may conclude that Putin has become a liability.", None),  # nobody said it
         ("Technocrats such as Nabiullina argued against the invasion.", None),  # a deed
         ("Few in the elite believe the war can still be won.", None),  # nobody in particular
+        # a document's author; 'in the words of'; a name of a body, not a person's affiliation
+        (
+            "The generals are deeply unhappy, according to a report by the Institute for the "
+            "Study of War.",
+            "the Institute for the Study of War",
+        ),
+        (
+            'The siloviki, in the words of one insider, "are running the country now."',
+            "one insider",
+        ),
+        (
+            '"The elite is paralysed by fear," said Andrei Kolesnikov of the Carnegie Russia '
+            "Eurasia Center.",
+            "Andrei Kolesnikov",
+        ),
         ("The generals denied that they were planning a coup.", "The generals"),
         ("Sources close to the Kremlin told Meduza that the FSB is furious with Putin.", "Meduza"),
         (

@@ -95,6 +95,17 @@ FEAR = {
     "fear", "fears", "feared", "fearing", "worry", "worries", "worried", "worrying", "dread",
     "dreads", "dreaded", "afraid", "concerned", "anxious", "fearful",
 }  # fmt: skip
+#: Names of bodies that go on with 'of' or 'for': 'the Ministry of Defence'.
+BODIES = {
+    "institute", "center", "centre", "ministry", "council", "endowment", "foundation",
+    "committee", "service", "agency", "department", "school", "university", "office",
+    "academy", "bank", "fund", "commission", "union", "directorate", "administration",
+}  # fmt: skip
+#: Documents whose author is the source: 'according to a report by X'.
+DOCUMENTS = {
+    "report", "study", "survey", "analysis", "assessment", "statement", "article", "document",
+    "memo", "poll", "estimate", "investigation", "paper", "briefing", "dossier", "leak",
+}  # fmt: skip
 #: Verbs of knowing and telling: what their subject knows or warns 'about' is a topic.
 KNOW = {
     "know", "learn", "hear", "warn", "inform", "tell", "brief", "alert", "forewarn", "report",
@@ -741,7 +752,7 @@ class Extractor:
             if m.rule.label == "according":
                 objs = [t for t in doc[m.end - 1].children if t.dep_ == "pobj"]
                 if objs and token.i in scope | {t.i for t in doc}:
-                    return _name(objs[0]), m.rule.id
+                    return _name(_author(objs[0])), m.rule.id
                 continue
             if m.rule.label != "speech" or token.pos_ not in {"VERB", "AUX"}:
                 continue
@@ -1492,13 +1503,36 @@ def _bound_locally(pronoun: Token) -> bool:
     return False
 
 
+def _author(source: Token) -> Token:
+    """Who wrote a document named as the source: 'a report by the Institute for the Study
+    of War' is the institute's."""
+    if source.lemma_.lower() not in DOCUMENTS:
+        return source
+    for prep in source.children:
+        if prep.dep_ == "prep" and prep.lower_ in {"by", "from"}:
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return source
+
+
 def _name(token: Token) -> str:
     """The name a subject stands for: a proper-noun chain, else the noun phrase as written."""
     if token.pos_ == "PROPN":
         parts = [c for c in token.children if c.dep_ in {"compound", "det"} and c.i < token.i]
         parts = [c for c in parts if c.pos_ == "PROPN" or c.dep_ == "det"]
         start = min((c.i for c in parts), default=token.i)
-        return token.doc[start : token.i + 1].text
+        end = token.i + 1
+        for c in token.children:  # 'the Institute for the Study of War', not 'X of Carnegie'
+            if (
+                token.lower_ in BODIES
+                and c.dep_ == "prep"
+                and c.lower_ in {"of", "for"}
+                and c.i == end
+                and any(g.dep_ == "pobj" and g.pos_ == "PROPN" for g in c.children)
+            ):
+                end = c.right_edge.i + 1
+        return token.doc[start:end].text
     cut = [
         c
         for c in token.children
