@@ -258,6 +258,33 @@ def test_a_quantifier_standing_alone_takes_the_faction_before(extract):
     assert claims[1].mentions[0].rule == "anaphor.some"
 
 
+@pytest.mark.parametrize(
+    "text, labels",
+    [
+        # an object pronoun refers past the subject of its own verb
+        (
+            "Consider the oligarchs. Sanctions have cut them off from the West, leaving them "
+            "more dependent than ever on the Kremlin.\n",
+            [(["oligarchs"], "neutral"), (["oligarchs"], "loyal")],
+        ),
+        # 'the agency' takes up the FSB, and 'its officers' are then the FSB's
+        (
+            "The FSB failed in Ukraine. Yet the agency has been rewarded with new powers. "
+            "Its officers now hunt for traitors.\n",
+            [(["fsb"], "neutral"), (["fsb"], "loyal"), (["fsb"], "loyal")],
+        ),
+        # 'some of them' in a later clause is the sentence's own faction
+        (
+            "Its commanders have suffered enormous losses, and some of them blame the Kremlin "
+            "for the war.\n",
+            [(["military"], "disloyal")],
+        ),
+    ],
+)
+def test_a_faction_taken_up_again(extract, text, labels):
+    assert [(c.factions, c.stance) for c in extract(text)] == labels
+
+
 def test_pronoun_bound_in_its_own_sentence_is_no_claim(extract):
     text = "An elite coup is possible. These processes take time, and they may be unlikely.\n"
     assert len(extract(text)) == 1
@@ -844,6 +871,12 @@ def test_data_files_are_documented():
         ("The FSB probably knew about the mutiny in advance.", ["fsb"], "neutral"),
         ("The FSB warned of a coup by the generals.", ["military", "fsb"], "disloyal"),
         ("The oligarchs could hardly be more loyal.", ["oligarchs"], "loyal"),
+        # what its subject once might have done is not what a loyal verb backs
+        (
+            "The elites who might have deserted Putin have instead drawn closer to him.",
+            ["elites"],
+            "loyal",
+        ),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

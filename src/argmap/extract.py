@@ -214,6 +214,7 @@ class Extractor:
         }
         self.order = {label: i for i, label in enumerate(rules.factions)}
         self.glue = GlueSplitter(nlp, rules)
+        self._anaphor_number = {r.id: r.label for r in rules.of("anaphor")}
         strings = nlp.vocab.strings
         self.parse_as = {
             strings.add(t.lower()): r.label for r in rules.of("parse_as") for t in r.terms
@@ -355,7 +356,9 @@ class Extractor:
         )
         heads = {m[1].i for m in out}
         out = _dedupe([_members_of_antecedent(m, antecedent, heads) for m in out])
-        if out or not antecedent:
+        if out:
+            return _dedupe(out + self._taken_up(doc, out)), False
+        if not antecedent:
             return out, False
         for m in longest(self._matches(doc, "anaphor")):
             token = doc[m.end - 1]
@@ -372,6 +375,29 @@ class Extractor:
             for a in targets:
                 out.append((doc[m.start], token, a.faction, m.rule.id))
         return _dedupe(out), True
+
+    def _taken_up(self, doc: Doc, mentions: list[MentionT]) -> list[MentionT]:
+        """Plural pronouns that take up the sentence's own faction as the subject of a later
+        clause: 'Its commanders have suffered losses, and some of them blame the Kremlin'."""
+        factions = {m[2] for m in mentions}
+        if len(factions) != 1:
+            return []
+        (faction,) = factions
+        first = min(m[0].i for m in mentions)
+        out = []
+        for m in longest(self._matches(doc, "anaphor")):
+            token = doc[m.end - 1]
+            subject = next(
+                (t for t in (doc[m.start], token) if t.dep_ in {"nsubj", "nsubjpass"}), None
+            )
+            if (
+                m.start > first
+                and self._anaphor_number.get(m.rule.id) == "plural"
+                and subject is not None
+                and subject.head.dep_ == "conj"
+            ):
+                out.append((doc[m.start], token, faction, m.rule.id))
+        return out
 
     def _drop_foreign(self, doc: Doc, mentions: list[MentionT]) -> list[MentionT]:
         """Drop mentions of another country's forces or services ('Ukrainian troops', 'US intelligence')."""
@@ -457,7 +483,10 @@ class Extractor:
             return []
         if inherited:
             person = all(m[3] == "anaphor.he" for m in mentions)
-            return [Antecedent(f, "plural", person) for f in dict.fromkeys(m[2] for m in mentions)]
+            # 'the agency' and 'it' pass on a body: 'Its officers' can take it up next
+            singular = all(self._anaphor_number.get(m[3]) == "singular" for m in mentions)
+            number = "singular" if singular else "plural"
+            return [Antecedent(f, number, person) for f in dict.fromkeys(m[2] for m in mentions)]
         heads = [
             m
             for m in mentions
@@ -1003,13 +1032,16 @@ def _in_background(token: Token) -> bool:
 
 def _supported(cue: Token, loyal: Token) -> bool:
     """Whether a disloyal cue is what a loyal word backs ('backed the mutiny', 'support
-    for the coup'), not what it is kept from ('nothing to gain from a coup')."""
+    for the coup'), not what it is kept from ('nothing to gain from a coup'), nor what its
+    subject once did ('the elites who might have deserted him have drawn closer to him')."""
     if cue.i == loyal.i or cue not in loyal.subtree:
         return False
     for anc in cue.ancestors:
         if anc.i == loyal.i:
             return True
         if anc.dep_ == "prep" and anc.lower_ in {"from", "against"}:
+            return False
+        if anc.dep_ in {"nsubj", "nsubjpass"} and anc.head.i == loyal.i:
             return False
     return True
 
@@ -1496,9 +1528,20 @@ def _agrees(kind: str, antecedent: Antecedent) -> bool:
 
 
 def _bound_locally(pronoun: Token) -> bool:
-    """'These processes would take time, and they ...': the pronoun has a plural subject before it."""
+    """'These processes would take time, and they ...': the pronoun has a plural subject before
+    it. Not the subject of the pronoun's own verb, nor of the verb a subjectless clause of it
+    hangs on: an object pronoun refers past them ('Sanctions have cut them off ..., leaving
+    them more dependent' is about someone else)."""
+    verb = pronoun.head.head if pronoun.dep_ == "pobj" else pronoun.head
+    own = {verb.i}
+    if verb.dep_ in {"advcl", "xcomp", "conj"} and not any(
+        c.dep_ in SUBJECT_DEPS for c in verb.children
+    ):
+        own.add(verb.head.i)
     for t in pronoun.doc[: pronoun.i]:
         if t.dep_ in {"nsubj", "nsubjpass"} and t.tag_ in {"NNS", "NNPS"} and t.pos_ != "PRON":
+            if pronoun.dep_ not in SUBJECT_DEPS and t.head.i in own:
+                continue
             return True
     return False
 
