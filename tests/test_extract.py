@@ -52,6 +52,9 @@ def one(extract, text):
         ("Kremlin insiders doubt the official line.", ["elites"]),
         ("Mishustin has stayed silent.", ["elites"]),
         ("The apparatchiks have fallen into line.", ["elites"]),
+        ("Russia's spymasters are furious.", ["fsb"]),
+        ("State security officers are furious.", ["fsb"]),  # not also the army's officers
+        ("Rosneft chief Igor Sechin is furious.", ["oligarchs", "siloviki"]),
     ],
 )
 def test_faction_lexicon(extract, text, factions):
