@@ -874,6 +874,13 @@ def test_data_files_are_documented():
         ("The FSB probably knew about the mutiny in advance.", ["fsb"], "neutral"),
         ("The FSB warned of a coup by the generals.", ["military", "fsb"], "disloyal"),
         ("The oligarchs could hardly be more loyal.", ["oligarchs"], "loyal"),
+        # a cue that reaches past a pseudo-cue ('opposition groups') counts
+        (
+            "Some of the oligarchs have begun secretly funding opposition groups abroad.",
+            ["oligarchs"],
+            "disloyal",
+        ),
+        ("The oligarchs have no doubt about the war.", ["oligarchs"], "neutral"),
         # what its subject once might have done is not what a loyal verb backs
         (
             "The elites who might have deserted Putin have instead drawn closer to him.",

@@ -655,7 +655,7 @@ class Extractor:
         """Stance cues among ``tokens`` with negation, reversal and pseudo-cues applied."""
         allowed = {t.i for t in tokens}
         matches = self._matches(doc, "stance", "pseudo", "reverse", "external")
-        blocked = {i for m in matches if m.rule.type == "pseudo" for i in range(m.start, m.end)}
+        pseudos = [(m.start, m.end) for m in matches if m.rule.type == "pseudo"]
         external = any(
             m.rule.type == "external"
             and (m.rule.label == "frame" or (m.start in allowed and _is_actor(doc[m.end - 1])))
@@ -664,8 +664,8 @@ class Extractor:
         reversers = [m for m in matches if m.rule.type == "reverse"]
         found: list[Found] = []
         for m in longest(x for x in matches if x.rule.type == "stance"):
-            if m.start not in allowed or blocked.intersection(range(m.start, m.end)):
-                continue
+            if m.start not in allowed or any(a <= m.start and m.end <= b for a, b in pseudos):
+                continue  # a cue inside a pseudo-cue ('no doubt'); not one that reaches past it
             tokens_ = list(doc[m.start : m.end])
             found.append(Found(m.rule.id, m.rule.label, tokens_))
         loyal_verbs = [f for f in found if f.label == "loyal"]
