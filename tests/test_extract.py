@@ -881,6 +881,12 @@ def test_data_files_are_documented():
             "disloyal",
         ),
         ("The oligarchs have no doubt about the war.", ["oligarchs"], "neutral"),
+        # repression by one faction of another: the other is targeted
+        ("The FSB raided the homes of several defence officials.", ["military", "fsb"], "targeted"),
+        ("The FSB led the purge of the generals.", ["military", "fsb"], "targeted"),
+        ("The FSB led the purge.", ["fsb"], "neutral"),
+        ("The oligarch was placed on a wanted list.", ["oligarchs"], "targeted"),
+        ("The security services have been given sweeping new powers.", ["fsb"], "loyal"),
         # what its subject once might have done is not what a loyal verb backs
         (
             "The elites who might have deserted Putin have instead drawn closer to him.",

@@ -699,7 +699,10 @@ class Extractor:
             if _negated(head, self.negators, self.negating, skip={t.i for t in f.tokens}):
                 f.label = {"loyal": "disloyal", "disloyal": "loyal"}.get(f.label, "neutral")
                 f.rule += "+negation"
-            if f.label == "targeted" and (_acts(head, mentions) or _other_patient(head, mentions)):
+            if f.label == "targeted" and (
+                (_acts(head, mentions) and not _suffers(head, mentions))
+                or _other_patient(head, mentions)
+            ):
                 f.label, f.rule = "neutral", f.rule + "+not-the-faction"
             if f.label == "targeted" and external:
                 f.label, f.rule = "neutral", f.rule + "+external-actor"
@@ -1125,6 +1128,17 @@ def _acts(head: Token, mentions: Sequence[MentionT]) -> bool:
             if a.dep_ in {"relcl", "acl"}:
                 break  # 'a leader who looked to his KGB colleagues ...' is not the colleagues
     return False
+
+
+def _suffers(head: Token, mentions: Sequence[MentionT]) -> bool:
+    """A mention is what the repression falls on, in the cue's object: 'the FSB raided the
+    homes of several defence officials', 'the FSB led the purge of the generals'."""
+    if head.pos_ == "NOUN":
+        objects = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+    else:
+        objects = [c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}]
+    inside = {t.i for c in objects for t in c.subtree}
+    return any(m[1].i in inside for m in mentions)
 
 
 def _topic(head: Token, mentions: Sequence[MentionT]) -> bool:
