@@ -887,6 +887,12 @@ def test_data_files_are_documented():
         ("The FSB led the purge.", ["fsb"], "neutral"),
         ("The oligarch was placed on a wanted list.", ["oligarchs"], "targeted"),
         ("The security services have been given sweeping new powers.", ["fsb"], "loyal"),
+        # negation: nobody as subject, 'far from', 'anything but', 'neither ... nor'
+        ("Not a single oligarch has spoken out against the war.", ["oligarchs"], "loyal"),
+        ("Hardly any oligarch dares to criticise Putin.", ["oligarchs"], "loyal"),
+        ("The army is far from united.", ["military"], "disloyal"),
+        ("The FSB is anything but loyal.", ["fsb"], "disloyal"),
+        ("The elites have neither the will nor the means to oust Putin.", ["elites"], "loyal"),
         # what its subject once might have done is not what a loyal verb backs
         (
             "The elites who might have deserted Putin have instead drawn closer to him.",

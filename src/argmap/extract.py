@@ -1209,6 +1209,14 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
             count += 1  # 'refused to back', 'unlikely to turn against'
         if node.i != head.i and node.dep_ == "prep" and node.lower_ == "without":
             count += 1  # 'stayed without breaking ranks', 'without breaking with him'
+        if node.dep_ == "prep" and node.lower_ == "from" and node.head.lower_ == "far":
+            count += 1  # 'far from united'
+        if (
+            node.dep_ == "conj"
+            and node.head.lower_ == "anything"
+            and any(c.dep_ == "cc" and c.lower_ == "but" for c in node.head.children)
+        ):
+            count += 1  # 'anything but loyal'
         for c in node.children:
             if c.i in skip:
                 continue
@@ -1247,10 +1255,15 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
         clause.dep_ in {"acl", "ccomp", "pcomp"} or disposition or _purpose(clause)
     ) and governor.i != top.i:
         if any(
-            c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in negators) or _scant(c)
+            c.dep_ == "neg" or (c.dep_ in {"det", "preconj"} and c.lower_ in negators) or _scant(c)
             for c in governor.children
+        ) or (
+            governor.dep_ == "conj"
+            and any(c.dep_ == "preconj" and c.lower_ in negators for c in governor.head.children)
         ):
-            count += 1  # 'no sign that', 'little evidence that'
+            count += (
+                1  # 'no sign that', 'little evidence that', 'neither the will nor the means to'
+            )
         if any(c.dep_ in {"nsubj", "nsubjpass"} and _no_one(c) for c in governor.children):
             count += 1
         if clause.dep_ in {"ccomp", "pcomp"} and (
@@ -1327,6 +1340,12 @@ def _no_one(subject: Token) -> bool:
     return any(
         (g.dep_ in {"preconj", "det"} and g.lower_ in {"neither", "no", "none"})
         or (g.dep_ == "amod" and g.lower_ == "few" and not a_few)
+        or g.dep_ == "neg"  # 'not a single oligarch', 'not one general'
+        or (  # 'hardly any oligarch'
+            g.dep_ == "det"
+            and g.lower_ == "any"
+            and any(h.lower_ in {"hardly", "scarcely", "barely"} for h in g.children)
+        )
         for g in subject.children
     )
 
@@ -1474,9 +1493,10 @@ def _noun_of(head: Token) -> Token:
 def _disposition(clause: Token) -> bool:
     """An infinitive on the object of its clause's verb: what the subject is disposed to
     do ('have no reason to move against him', 'show no intention to break ranks')."""
+    noun = clause.head
     return (
         clause.dep_ in {"acl", "relcl"}
-        and clause.head.dep_ == "dobj"
+        and (noun.dep_ == "dobj" or (noun.dep_ == "conj" and noun.head.dep_ == "dobj"))
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
     )
 
