@@ -133,6 +133,9 @@ def test_stance(extract, text, stance):
         ("It remains to be seen whether the elites will stay loyal.", "hedged"),
         ("The generals must be furious.", "hedged"),  # a guess; 'must be given' prescribes
         ("It must be clear to the generals that the war is lost.", "asserted"),
+        ("The oligarchs are set to lose billions more.", "hedged"),  # a forecast
+        ("In all likelihood, the army will stay loyal.", "hedged"),
+        ("The generals set out to win the war.", "asserted"),
         # a prediction under a condition
         ("As long as the war continues, the elite will remain loyal.", "hedged"),
         ("The elite remained loyal as long as the money flowed.", "asserted"),
