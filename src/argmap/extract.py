@@ -655,7 +655,7 @@ class Extractor:
         """Stance cues among ``tokens`` with negation, reversal and pseudo-cues applied."""
         allowed = {t.i for t in tokens}
         matches = self._matches(doc, "stance", "pseudo", "reverse", "external")
-        pseudos = [(m.start, m.end) for m in matches if m.rule.type == "pseudo"]
+        pseudos = _pseudo_spans(matches)
         external = any(
             m.rule.type == "external"
             and (m.rule.label == "frame" or (m.start in allowed and _is_actor(doc[m.end - 1])))
@@ -664,8 +664,8 @@ class Extractor:
         reversers = [m for m in matches if m.rule.type == "reverse"]
         found: list[Found] = []
         for m in longest(x for x in matches if x.rule.type == "stance"):
-            if m.start not in allowed or any(a <= m.start and m.end <= b for a, b in pseudos):
-                continue  # a cue inside a pseudo-cue ('no doubt'); not one that reaches past it
+            if m.start not in allowed or _inside(m, pseudos):
+                continue
             tokens_ = list(doc[m.start : m.end])
             found.append(Found(m.rule.id, m.rule.label, tokens_))
         loyal_verbs = [f for f in found if f.label == "loyal"]
@@ -743,10 +743,10 @@ class Extractor:
         self, doc: Doc, scope: set[int], lo: int, hi: int, holders: set[int]
     ) -> list[Found]:
         matches = self._matches(doc, "hedge", "pseudo")
-        blocked = {i for m in matches if m.rule.type == "pseudo" for i in range(m.start, m.end)}
+        pseudos = _pseudo_spans(matches)
         found = []
         for m in longest(x for x in matches if x.rule.type == "hedge"):
-            if not lo <= m.start < hi or blocked.intersection(range(m.start, m.end)):
+            if not lo <= m.start < hi or _inside(m, pseudos):
                 continue
             if m.rule.requires:
                 token = doc[m.end - 1]  # the conjunction: 'if', the last 'as' of 'as long as'
@@ -1121,12 +1121,18 @@ def _acts(head: Token, mentions: Sequence[MentionT]) -> bool:
     while holder.dep_ == "xcomp" and not any(c.dep_ in SUBJECT_DEPS for c in holder.children):
         # the subject of the verb it depends on: 'the FSB is rumoured to be preparing a purge'
         holder, deps = holder.head, {"nsubj", "nsubjpass"}
+    return _subject_among(holder, mentions, deps)
+
+
+def _subject_among(verb: Token, mentions: Sequence[MentionT], deps: set[str]) -> bool:
+    """A mention is (in) the subject of the verb, not inside a relative clause on it ('a
+    leader who looked to his KGB colleagues ...' is not the colleagues)."""
     for m in mentions:
         for a in (m[1], *m[1].ancestors):
-            if a.dep_ in deps and a.head.i == holder.i:
+            if a.dep_ in deps and a.head.i == verb.i:
                 return True
             if a.dep_ in {"relcl", "acl"}:
-                break  # 'a leader who looked to his KGB colleagues ...' is not the colleagues
+                break
     return False
 
 
@@ -1153,11 +1159,7 @@ def _topic(head: Token, mentions: Sequence[MentionT]) -> bool:
         verb.pos_ == "VERB"
         and verb.lemma_ in KNOW
         and not any(m[1].i in inside for m in mentions)  # 'warned of a coup by the generals'
-        and any(
-            a.dep_ == "nsubj" and a.head.i == verb.i
-            for m in mentions
-            for a in (m[1], *m[1].ancestors)
-        )
+        and _subject_among(verb, mentions, {"nsubj"})
     )
 
 
@@ -1261,9 +1263,8 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
             governor.dep_ == "conj"
             and any(c.dep_ == "preconj" and c.lower_ in negators for c in governor.head.children)
         ):
-            count += (
-                1  # 'no sign that', 'little evidence that', 'neither the will nor the means to'
-            )
+            # 'no sign that', 'little evidence that', 'neither the will nor the means to'
+            count += 1
         if any(c.dep_ in {"nsubj", "nsubjpass"} and _no_one(c) for c in governor.children):
             count += 1
         if clause.dep_ in {"ccomp", "pcomp"} and (
@@ -1276,6 +1277,17 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
     if _dismissed(clause, predicates):
         count += 1  # 'the idea that they could topple him is fanciful'
     return count % 2 == 1
+
+
+def _pseudo_spans(matches: Iterable[Match]) -> list[tuple[int, int]]:
+    return [(m.start, m.end) for m in matches if m.rule.type == "pseudo"]
+
+
+def _inside(match: Match, spans: Sequence[tuple[int, int]]) -> bool:
+    """The match lies inside a pseudo-cue ('doubt' in 'no doubt', 'would' in 'would
+    rather'); a cue that reaches past one ('funding opposition' over 'opposition
+    groups') is not."""
+    return any(a <= match.start and match.end <= b for a, b in spans)
 
 
 def _contrasted(clause: Token) -> bool:

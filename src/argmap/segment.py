@@ -180,15 +180,12 @@ def split_sentences(blocks: Iterable[Block], nlp: Language) -> list[Sentence]:
     for (index, block), doc in zip(body, nlp.tokenizer.pipe(b.text for _, b in body), strict=True):  # type: ignore[union-attr]
         for start_char, end_char in sentence_bounds(doc):
             raw = block.text[start_char:end_char]
-            if start_char == 0 and (marker := _MARKER.match(raw.lstrip())):
-                raw = (
-                    " " * (len(raw) - len(raw.lstrip()) + marker.end())
-                    + raw.lstrip()[marker.end() :]
-                )
-            text = raw.strip()
+            lead = len(raw) - len(raw.lstrip())
+            if start_char == 0 and (marker := _MARKER.match(raw, lead)):
+                lead = marker.end()
+            text = raw[lead:].rstrip()
             if not text or len(text) > MAX_SENTENCE_CHARS:
                 continue
-            lead = len(raw) - len(raw.lstrip())
             start = block.start + start_char + lead
             sentences.append(
                 Sentence(
