@@ -896,6 +896,9 @@ def test_data_files_are_documented():
         ("The army is far from united.", ["military"], "disloyal"),
         ("The FSB is anything but loyal.", ["fsb"], "disloyal"),
         ("The elites have neither the will nor the means to oust Putin.", ["elites"], "loyal"),
+        ("The oligarchs want the war to end.", ["oligarchs"], "disloyal"),
+        ("The generals want the war to continue.", ["military"], "neutral"),
+        ("The elites are consolidating around Putin.", ["elites"], "loyal"),
         # what its subject once might have done is not what a loyal verb backs
         (
             "The elites who might have deserted Putin have instead drawn closer to him.",
