@@ -226,6 +226,21 @@ def test_quotation_broken_by_an_attribution_after_its_verb_runs_on(extract):
     assert [c.source for c in claims] == ["Dara Massicot", "Dara Massicot", None]
 
 
+def test_an_interview_answer_is_its_speakers(extract):
+    text = (
+        "An interview with political analyst Tatiana Stanovaya\n\n"
+        "Meduza: Are the elites still loyal to Putin?\n"
+        "Stanovaya: The FSB has never been more powerful. The generals are exhausted.\n"
+        "Update: The oligarchs stay loyal.\n"
+    )
+    claims = extract(text)
+    assert [(c.text, c.source) for c in claims] == [
+        ("The FSB has never been more powerful.", "Tatiana Stanovaya"),
+        ("The generals are exhausted.", "Tatiana Stanovaya"),
+        ("The oligarchs stay loyal.", None),  # a label that names nobody in the text
+    ]
+
+
 def test_pronoun_takes_the_faction_before(extract):
     text = (
         "There has been speculation that the oligarchs could oust Putin. "

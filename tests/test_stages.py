@@ -275,6 +275,10 @@ def test_import_spacy_returns_spacy_once_imported() -> None:
         ("> The generals are afraid.", "The generals are afraid."),
         ("**Bottom line:** the elite will not revolt.", "the elite will not revolt."),
         ("**The FSB** is furious.", "**The FSB** is furious."),  # bold words of the sentence
+        (
+            "Stanovaya: The FSB has never been more powerful.",
+            "The FSB has never been more powerful.",
+        ),
         ("2022 was a hard year for the army.", "2022 was a hard year for the army."),
     ],
 )

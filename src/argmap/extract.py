@@ -123,6 +123,8 @@ UNITS = {
 MEMBERS = {"officers", "officer", "officials", "official", "agents", "staff", "personnel"}
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
 _NAME = re.compile(r"\b([A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+)+)")
+#: A line that opens with a speaker's name and a colon, as interviews set answers.
+_LABEL = re.compile(r"([A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,2}):\s")
 _OPEN_QUOTES = '“"«'
 _CLOSE_QUOTES = '”"»'
 
@@ -1640,6 +1642,17 @@ def _last_name(sentences: Sequence[Sentence], index: int) -> str | None:
     return None
 
 
+def _people(blocks: Sequence[Block]) -> dict[str, str]:
+    """The people a document names in full (two or more capitalised words), by full name
+    and by last name."""
+    people: dict[str, str] = {}
+    for block in blocks:
+        for name in _NAME.findall(block.text):
+            people.setdefault(name, name)
+            people.setdefault(name.split()[-1], name)
+    return people
+
+
 def quote_speakers(
     sentences: Sequence[Sentence],
     blocks: Sequence[Block],
@@ -1664,9 +1677,15 @@ def quote_speakers(
         by_block.setdefault(s.block, []).append(s)
     speakers: dict[int, str] = {}
     speaker: str | None = None
+    people = _people(blocks)
     for block_index in sorted(by_block):
         block = blocks[block_index]
         body = block.text
+        label = _LABEL.match(body)
+        if label and label.group(1) in people:
+            # an interview's answer: 'Stanovaya: The FSB has never been more powerful.'
+            for s in by_block[block_index]:
+                speakers.setdefault(s.index, people[label.group(1)])
         if speaker and body[:1] in _OPEN_QUOTES:
             for s in by_block[block_index]:
                 speakers[s.index] = speaker

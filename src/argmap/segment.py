@@ -34,9 +34,12 @@ NEEDED = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")
 #: Components of the usual English pipelines that argmap never uses: not even loaded.
 UNUSED = ("ner", "senter")
 
-#: What opens a list item or a quoted block ('- ', '* ', '2) ', '> ', '**Bottom line:** '):
-#: layout, not the sentence.
-_MARKER = re.compile(r"(?:[-*•+>]|\d{1,2}[.)])\s+|\*\*[^*\n]{1,40}(?::\*\*|\*\*:)\s*")
+#: What opens a list item, a quoted block or an interview's turn ('- ', '* ', '2) ', '> ',
+#: '**Bottom line:** ', 'Stanovaya: '): layout, not the sentence.
+_MARKER = re.compile(
+    r"(?:[-*•+>]|\d{1,2}[.)])\s+|\*\*[^*\n]{1,40}(?::\*\*|\*\*:)\s*"
+    r"|[A-Z][\w’'\-]*(?: [A-Z][\w’'\-]+){0,2}:\s+"
+)
 
 #: Longer "sentences" (a scraped page with no punctuation) are not parsed: the
 #: parser's memory grows with their length, and none is a claim.
