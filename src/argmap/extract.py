@@ -1677,15 +1677,16 @@ def quote_speakers(
         by_block.setdefault(s.block, []).append(s)
     speakers: dict[int, str] = {}
     speaker: str | None = None
-    people = _people(blocks)
+    people: dict[str, str] | None = None  # found when a line opens with a label
     for block_index in sorted(by_block):
         block = blocks[block_index]
         body = block.text
-        label = _LABEL.match(body)
-        if label and label.group(1) in people:
-            # an interview's answer: 'Stanovaya: The FSB has never been more powerful.'
-            for s in by_block[block_index]:
-                speakers.setdefault(s.index, people[label.group(1)])
+        if label := _LABEL.match(body):
+            people = _people(blocks) if people is None else people
+            if label.group(1) in people:
+                # an interview's answer: 'Stanovaya: The FSB has never been more powerful.'
+                for s in by_block[block_index]:
+                    speakers.setdefault(s.index, people[label.group(1)])
         if speaker and body[:1] in _OPEN_QUOTES:
             for s in by_block[block_index]:
                 speakers[s.index] = speaker
