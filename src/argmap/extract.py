@@ -216,7 +216,6 @@ class Extractor:
         }
         self.order = {label: i for i, label in enumerate(rules.factions)}
         self.glue = GlueSplitter(nlp, rules)
-        self._anaphor_number = {r.id: r.label for r in rules.of("anaphor")}
         strings = nlp.vocab.strings
         self.parse_as = {
             strings.add(t.lower()): r.label for r in rules.of("parse_as") for t in r.terms
@@ -394,7 +393,7 @@ class Extractor:
             )
             if (
                 m.start > first
-                and self._anaphor_number.get(m.rule.id) == "plural"
+                and m.rule.label == "plural"
                 and subject is not None
                 and subject.head.dep_ == "conj"
             ):
@@ -486,7 +485,7 @@ class Extractor:
         if inherited:
             person = all(m[3] == "anaphor.he" for m in mentions)
             # 'the agency' and 'it' pass on a body: 'Its officers' can take it up next
-            singular = all(self._anaphor_number.get(m[3]) == "singular" for m in mentions)
+            singular = all(_label(self.rules, m[3]) == "singular" for m in mentions)
             number = "singular" if singular else "plural"
             return [Antecedent(f, number, person) for f in dict.fromkeys(m[2] for m in mentions)]
         heads = [
@@ -1141,12 +1140,20 @@ def _subject_among(verb: Token, mentions: Sequence[MentionT], deps: set[str]) ->
 def _suffers(head: Token, mentions: Sequence[MentionT]) -> bool:
     """A mention is what the repression falls on, in the cue's object: 'the FSB raided the
     homes of several defence officials', 'the FSB led the purge of the generals'."""
-    if head.pos_ == "NOUN":
-        objects = [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
-    else:
-        objects = [c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}]
-    inside = {t.i for c in objects for t in c.subtree}
+    inside = {t.i for c in _objects(head) for t in c.subtree}
     return any(m[1].i in inside for m in mentions)
+
+
+def _objects(head: Token) -> list[Token]:
+    """What a cue acts on: a verb's object (or passive subject), a noun's 'of' phrase."""
+    if head.pos_ == "NOUN":
+        return [c for c in head.children if c.dep_ == "prep" and c.lower_ == "of"]
+    return [c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}]
+
+
+def _label(rules: RuleSet, rule_id: str) -> str | None:
+    rule = rules.by_id(rule_id)
+    return rule.label if rule is not None else None
 
 
 def _topic(head: Token, mentions: Sequence[MentionT]) -> bool:
@@ -1169,7 +1176,7 @@ def _other_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
     """The repression falls on someone named who is not the faction ('disloyalty is punished')."""
     if head.pos_ not in {"VERB", "AUX"}:
         return False
-    patients = [c for c in head.children if c.dep_ in {"dobj", "nsubjpass"}]
+    patients = _objects(head)
     if not patients:
         return False
     inside = {t.i for m in mentions for t in (m[0], m[1])}
@@ -1511,16 +1518,18 @@ def _disposition(clause: Token) -> bool:
     return (
         clause.dep_ in {"acl", "relcl"}
         and (noun.dep_ == "dobj" or (noun.dep_ == "conj" and noun.head.dep_ == "dobj"))
-        and any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
+        and _infinitive(clause)
     )
 
 
 def _purpose(clause: Token) -> bool:
     """An infinitive of purpose: what the subject would do it for ('few would risk their
     careers to challenge him')."""
-    return clause.dep_ == "advcl" and any(
-        c.dep_ == "aux" and c.lower_ == "to" for c in clause.children
-    )
+    return clause.dep_ == "advcl" and _infinitive(clause)
+
+
+def _infinitive(clause: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in clause.children)
 
 
 def _predicated(noun: Token, holders: set[int]) -> bool:
