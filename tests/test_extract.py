@@ -55,6 +55,13 @@ def one(extract, text):
         ("Russia's spymasters are furious.", ["fsb"]),
         ("State security officers are furious.", ["fsb"]),  # not also the army's officers
         ("Rosneft chief Igor Sechin is furious.", ["oligarchs", "siloviki"]),
+        # one of them: a general, a colonel, a soldier, a commander of a unit
+        ("A senior general was detained on Tuesday.", ["military"]),
+        ("The general, who led the assault on Bakhmut, was dismissed.", ["military"]),
+        ("A lieutenant general was arrested.", ["military"]),
+        ("Several colonels have been arrested.", ["military"]),
+        ("A soldier refused to fight.", ["military"]),
+        ("A battalion commander was detained.", ["military"]),
     ],
 )
 def test_faction_lexicon(extract, text, factions):
@@ -71,6 +78,10 @@ def test_faction_lexicon(extract, text, factions):
         # an occasion says where: 'in a speech to the generals' is no claim about them
         "In a speech to the generals, Putin praised the economy.",
         "At a meeting with the oligarchs in March, Putin spoke about taxes.",
+        # 'general' the adjective
+        "The general public has been detained in large numbers.",
+        "In general, protesters have been arrested.",
+        "Putin, the commander-in-chief, was furious.",
     ],
 )
 def test_no_claim(extract, text):
