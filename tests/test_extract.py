@@ -62,6 +62,10 @@ def one(extract, text):
         ("Several colonels have been arrested.", ["military"]),
         ("A soldier refused to fight.", ["military"]),
         ("A battalion commander was detained.", ["military"]),
+        ("Putin's henchmen are plotting against him.", ["elites"]),
+        ("The men around Putin are growing nervous.", ["elites"]),
+        ("Regional governors are growing nervous.", ["elites"]),
+        ("Energy bosses have grown nervous.", ["oligarchs"]),
     ],
 )
 def test_faction_lexicon(extract, text, factions):
@@ -429,23 +433,23 @@ def test_every_decision_names_its_rules(extract):
 
 
 def test_taxonomy_file_adds_a_faction(tmp_path):
-    taxonomy = tmp_path / "governors.jsonl"
+    taxonomy = tmp_path / "clergy.jsonl"
     taxonomy.write_text(
         json.dumps(
             {
-                "id": "governors.terms",
+                "id": "clergy.terms",
                 "type": "faction",
-                "label": "governors",
-                "terms": ["regional governor", "governors"],
+                "label": "clergy",
+                "terms": ["Orthodox bishop", "bishops"],
             }
         )
         + "\n",
         encoding="utf-8",
     )
     article = tmp_path / "a.txt"
-    article.write_text("Several regional governors are said to doubt the war.\n", encoding="utf-8")
+    article.write_text("Several Orthodox bishops are said to doubt the war.\n", encoding="utf-8")
     amap = argmap.build([article], taxonomy=taxonomy)
-    assert [c.factions for c in amap.claim_list] == [["governors"]]
+    assert [c.factions for c in amap.claim_list] == [["clergy"]]
     assert amap.claim_list[0].stance == "disloyal"
 
 
@@ -956,6 +960,22 @@ def test_data_files_are_documented():
         ("The generals would force Putin out.", ["military"], "disloyal"),
         ("The Kremlin has turned on its own generals.", ["military"], "targeted"),
         ("The generals have turned on the Kremlin.", ["military"], "disloyal"),
+        # seldom and rarely negate; idioms of power, favour and fear
+        ("Security services seldom conspire against their patron.", ["fsb"], "loyal"),
+        ("The regular army has not attempted to seize power since 1991.", ["military"], "loyal"),
+        ("The generals could make a bid for power.", ["military"], "disloyal"),
+        ("The oligarchs have little appetite for a power grab.", ["oligarchs"], "loyal"),
+        ("The tycoons have no reason to rock the boat.", ["oligarchs"], "loyal"),
+        ("The FSB is the greatest threat to Putin's rule.", ["fsb"], "disloyal"),
+        ("The Rotenbergs still have his ear.", ["oligarchs"], "loyal"),
+        ("Russia's elites fear Putin more than they fear defeat.", ["elites"], "loyal"),
+        ("The generals fear the FSB.", ["military", "fsb"], "neutral"),
+        ("The oligarchs are fuming.", ["oligarchs"], "disloyal"),
+        ("The mood inside the officer corps is far darker.", ["military"], "disloyal"),
+        ("A general was marched out of his office in handcuffs.", ["military"], "targeted"),
+        ("Several tycoons have died in suspicious falls.", ["oligarchs"], "targeted"),
+        ("The FSB's powers of arrest have expanded.", ["fsb"], "neutral"),
+        ("The elites appear resigned to a long war.", ["elites"], "neutral"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):
