@@ -202,6 +202,23 @@ def test_certainty(extract, text, certainty):
             "The oligarchs are furious, according to people familiar with the matter.",
             "people familiar with the matter",
         ),
+        # a title and the name after it; a subject after its verb
+        (
+            "The generals would side with the Kremlin, the analyst Irina Sokolova said.",
+            "the analyst Irina Sokolova",
+        ),
+        (
+            "The elites are loyal, according to the independent outlet Verstka.",
+            "the independent outlet Verstka",
+        ),
+        (
+            "As the political scientist Kirill Demin has argued, the elite sees no alternative.",
+            "the political scientist Kirill Demin",
+        ),
+        (
+            "Bortnikov's FSB, writes the journalist Yulia Krasnova, is the backbone of the regime.",
+            "Yulia Krasnova",
+        ),
     ],
 )
 def test_source(extract, text, source):

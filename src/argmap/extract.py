@@ -803,7 +803,9 @@ class Extractor:
             subjects = [c for c in token.children if c.dep_ in {"nsubj"}]
             if not subjects or any(c.dep_ == "aux" and c.tag_ == "MD" for c in token.children):
                 continue  # 'the elites may conclude that ...': a prediction, nobody said it
-            subject = subjects[0]
+            # 'Bortnikov's FSB, writes the journalist Yulia Krasnova, has ...': a subject after
+            # the verb is the one who says it
+            subject = next((c for c in subjects if c.i > token.i), subjects[0])
             if _no_one(subject):
                 continue  # 'few in the elite believe ...': nobody in particular says it
             if own.intersection(t.i for t in subject.subtree) and not any(
@@ -829,7 +831,7 @@ class Extractor:
                 ]
                 if outlets:
                     return _name(outlets[0]), m.rule.id
-            return _name(subject), m.rule.id
+            return _name(subject, subjects), m.rule.id
         if quoted:
             return quoted, "source.quotation"
         return None, None
@@ -1616,8 +1618,16 @@ def _author(source: Token) -> Token:
     return source
 
 
-def _name(token: Token) -> str:
-    """The name a subject stands for: a proper-noun chain, else the noun phrase as written."""
+def _name(token: Token, subjects: Sequence[Token] = ()) -> str:
+    """The name a subject stands for: a proper-noun chain, else the noun phrase as written,
+    with the name that follows a title ('the analyst Irina Sokolova', also when the parser
+    makes the name a second subject: 'the political scientist Kirill Demin')."""
+    doc = token.doc
+    names = [c for c in token.children if c.dep_ == "appos" and c.left_edge.i == token.i + 1]
+    names += [c for c in subjects if c.left_edge.i == token.right_edge.i + 1]
+    names = [c for c in names if c.pos_ == "PROPN"]
+    if names:
+        return doc[token.left_edge.i : names[0].right_edge.i + 1].text
     if token.pos_ == "PROPN":
         parts = [c for c in token.children if c.dep_ in {"compound", "det"} and c.i < token.i]
         parts = [c for c in parts if c.pos_ == "PROPN" or c.dep_ == "det"]
