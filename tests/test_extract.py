@@ -66,6 +66,8 @@ def one(extract, text):
         ("The men around Putin are growing nervous.", ["elites"]),
         ("Regional governors are growing nervous.", ["elites"]),
         ("Energy bosses have grown nervous.", ["oligarchs"]),
+        ("The Black Sea Fleet has lost a third of its warships.", ["military"]),
+        ("The fortunes of Russia's metals barons have swelled.", ["oligarchs"]),
     ],
 )
 def test_faction_lexicon(extract, text, factions):
@@ -219,6 +221,8 @@ def test_certainty(extract, text, certainty):
             "Bortnikov's FSB, writes the journalist Yulia Krasnova, is the backbone of the regime.",
             "Yulia Krasnova",
         ),
+        ("The oligarchs will not dare to challenge Putin, analysts agree.", "analysts"),
+        ("The EU added ten Russian billionaires to its sanctions list.", None),
     ],
 )
 def test_source(extract, text, source):
@@ -993,6 +997,48 @@ def test_data_files_are_documented():
         ("Several tycoons have died in suspicious falls.", ["oligarchs"], "targeted"),
         ("The FSB's powers of arrest have expanded.", ["fsb"], "neutral"),
         ("The elites appear resigned to a long war.", ["elites"], "neutral"),
+        # 'too ... to', 'far from being'; concessions that open the sentence
+        ("The tycoons are far too frightened to move against him.", ["oligarchs"], "loyal"),
+        ("The security services, far from being a threat to Putin, prop him up.", ["fsb"], "loyal"),
+        (
+            "For all the talk of a palace coup, the oligarchs are clinging to the Kremlin.",
+            ["oligarchs"],
+            "loyal",
+        ),
+        ("Whatever misgivings they harbour, the siloviki remain loyal.", ["siloviki"], "loyal"),
+        (
+            "Beneath its surface obedience, the army's officer class is seething.",
+            ["military"],
+            "disloyal",
+        ),
+        # a fight the loyal verb's subject joins is not what it backs
+        (
+            "The officers would side with the Kremlin in any confrontation with rebels.",
+            ["military"],
+            "loyal",
+        ),
+        ("The elite no longer sees any alternative to Putin.", ["elites"], "loyal"),
+        ("The siloviki have tied their fate to Putin's.", ["siloviki"], "loyal"),
+        ("The siloviki are invested in the survival of the regime.", ["siloviki"], "loyal"),
+        ("Potanin has praised the government's handling of the economy.", ["oligarchs"], "loyal"),
+        ("Naryshkin is one of the loudest defenders of the invasion.", ["fsb"], "loyal"),
+        ("Few commanders were willing to lift a finger for the Kremlin.", ["military"], "disloyal"),
+        (
+            "The business elite could withdraw its support for the Kremlin.",
+            ["oligarchs"],
+            "disloyal",
+        ),
+        ("Kremlin insiders are questioning whether the war can be won.", ["elites"], "disloyal"),
+        ("Security officials may be passing information to the CIA.", ["fsb"], "disloyal"),
+        ("The elites are not happy.", ["elites"], "disloyal"),
+        (
+            "Exiled tycoons have been branded traitors on state television.",
+            ["oligarchs"],
+            "targeted",
+        ),
+        ("Wagner's commanders were hounded out.", ["military"], "targeted"),
+        ("Canada has moved to confiscate the oligarch's assets.", ["oligarchs"], "neutral"),
+        ("Bortnikov's FSB is the nervous system of the regime.", ["fsb"], "neutral"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

@@ -56,6 +56,15 @@ OCCASIONS = {
 }  # fmt: skip
 ADJUNCT_PREPS = TIME_PREPS | {"amid", "despite"}
 CONCESSIVE_PREPS = {"despite", "notwithstanding"}
+#: Fights: what a loyal word backs in one is not the other side ('in a clash with rebels').
+CONFLICTS = {
+    "confrontation", "clash", "fight", "battle", "struggle", "showdown", "standoff", "conflict",
+    "war", "campaign", "crackdown",
+}  # fmt: skip
+#: Words that open a concession before the main clause: 'Whatever misgivings they
+#: harbour, ...', 'For all the talk of a coup, ...'.
+CONCESSIVE_OPENERS = {"despite", "notwithstanding", "whatever", "whichever", "beneath"}
+CONCESSIVE_OPENERS_2 = {("for", "all"), ("regardless", "of")}
 CONTRAST_CC = {"but", "yet", "however", "still", "though"}
 CAUSATIVE = {
     "lead",
@@ -789,6 +798,8 @@ class Extractor:
                 continue
             if m.rule.label != "speech" or token.pos_ not in {"VERB", "AUX"}:
                 continue
+            if token.lemma_ == "add" and any(c.dep_ == "dobj" for c in token.children):
+                continue  # 'the EU added ten billionaires to its list': no report
             governs = (
                 token.i in scope
                 or token.dep_ == "ROOT"
@@ -1047,6 +1058,8 @@ def _supported(cue: Token, loyal: Token) -> bool:
             return True
         if anc.dep_ == "prep" and anc.lower_ in {"from", "against"}:
             return False
+        if anc.pos_ == "NOUN" and anc.lemma_ in CONFLICTS:
+            return False  # 'side with the Kremlin in any confrontation with rebels'
         if anc.dep_ in {"nsubj", "nsubjpass"} and anc.head.i == loyal.i:
             return False
     return True
@@ -1188,6 +1201,28 @@ def _other_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
     return True
 
 
+def _concessive_opening(doc: Doc, lo: int, hi: int) -> range | None:
+    """The tokens of a concession that opens the claim, up to its comma ('For all the talk
+    of a coup,', 'Whatever misgivings they harbour,', 'Beneath its surface obedience,'),
+    read from the words, since the parser often attaches it wrongly."""
+    start = lo
+    while start < hi and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    words = [t.lower_ for t in doc[start : min(start + 3, hi)]]
+    if not words or not (
+        words[0] in CONCESSIVE_OPENERS
+        or tuple(words[:2]) in CONCESSIVE_OPENERS_2
+        or words[:3] == ["in", "spite", "of"]
+    ):
+        return None
+    for k in range(start + 1, hi - 1):
+        if doc[k].lower_ == ",":
+            return range(start, k + 1)
+        if doc[k].lower_ in {";", ":", "—"}:
+            return None
+    return None
+
+
 def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set[int]) -> bool:
     """An odd number of negations of the cue (not, never, neither ... nor, no longer,
     refused to, unlikely to, no sign that, no sign of, without).
@@ -1222,8 +1257,18 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
             count += 1  # 'refused to back', 'unlikely to turn against'
         if node.i != head.i and node.dep_ == "prep" and node.lower_ == "without":
             count += 1  # 'stayed without breaking ranks', 'without breaking with him'
-        if node.dep_ == "prep" and node.lower_ == "from" and node.head.lower_ == "far":
-            count += 1  # 'far from united'
+        if (
+            node.dep_ == "prep"
+            and node.lower_ == "from"
+            and (node.head.lower_ == "far" or any(c.lower_ == "far" for c in node.children))
+        ):
+            count += 1  # 'far from united', 'far from being a threat'
+        if (
+            node.dep_ == "xcomp"
+            and node.head.pos_ == "ADJ"
+            and any(c.dep_ == "advmod" and c.lower_ == "too" for c in node.head.children)
+        ):
+            count += 1  # 'too frightened to move against him'
         if (
             node.dep_ == "conj"
             and node.head.lower_ == "anything"
@@ -1472,6 +1517,11 @@ class Scope:
                 elif subjects and not holds_mention:
                     stance_out.update(x.i for x in t.subtree)
                     hedge_out.update(x.i for x in t.subtree)
+        opening = _concessive_opening(doc, lo, hi)
+        if opening is not None and not mention_tokens.intersection(opening):
+            # 'For all the talk of a coup, ...', 'Whatever misgivings they harbour, ...'
+            stance_out.update(opening)
+            hedge_out.update(opening)
         relative: set[int] = set()
         side: set[int] = set()
         for _first, last, _faction, _rule in mentions:
