@@ -252,6 +252,15 @@ def test_quotation_broken_by_its_attribution_runs_on(extract):
     assert [c.source for c in claims] == ["Mark Galeotti"] * 4 + [None]
 
 
+def test_he_is_the_person_named_before_not_the_body_they_work_at(extract):
+    text = (
+        "Mikhail Orlov, a former officer who works at the Kingsway Institute, said the mood "
+        "in the army was grim.\n\n"
+        '"The officers are exhausted and bitter," he said.\n'
+    )
+    assert [c.source for c in extract(text)] == ["Mikhail Orlov", "Mikhail Orlov"]
+
+
 def test_quotation_broken_by_an_attribution_after_its_verb_runs_on(extract):
     text = (
         "“There is no Bonapartist tradition in the Russian army,” said Dara Massicot, a senior "
@@ -1189,6 +1198,16 @@ def test_glue_splitter_keeps_the_text(nlp, rules):
     assert [
         t.text for t in doc if t.text in {"failures", "could", "ties", "and", "NGO", "more"}
     ] == ["failures", "could", "ties", "and", "NGO", "more"]
+
+
+def test_glue_splitter_splits_a_function_word_glued_before(nlp, rules):
+    from argmap.clean import GlueSplitter
+
+    text = "Officers have beendismissed at theKremlin near Notting Hill."
+    doc = GlueSplitter(nlp, rules)(nlp.make_doc(text))
+    assert doc.text == text
+    assert [t.text for t in doc][2:7] == ["been", "dismissed", "at", "the", "Kremlin"]
+    assert "Notting" in [t.text for t in doc]
 
 
 def test_shipped_rule_patterns_pass_spacys_pattern_schema():

@@ -54,7 +54,13 @@ def test_heading_then_sentence_stay_apart(rules, nlp):
             "caption",
         ),
         ("The generals at a parade in Moscow. Photograph: Gavriil Grigorov/AP", "caption"),
+        (
+            "FILE - Members of the National Guard stand near Red Square during the mutiny, "
+            "June 24, 2023. (AP Photo/Irina Vasko)",
+            "caption",
+        ),
         ("The generals met for Moscow/Kyiv talks, said the AP.", "body"),
+        ("The generals (pictured) are loyal.", "body"),
         ("See also  First look at Roman Abramovich’s huge £430m yacht", "furniture"),
         (
             "**Related article:** [Russian Elite Voices Anger at Military Leadership](#)",

@@ -161,12 +161,14 @@ def _join_wrapped(text: str, blocks: list[Block]) -> list[Block]:
 
 
 class GlueSplitter:
-    """Splits words that a scraper glued together (``protestcould`` -> ``protest`` ``could``).
+    """Splits words that a scraper glued together (``protestcould`` -> ``protest`` ``could``,
+    ``beendismissed`` -> ``been`` ``dismissed``).
 
     A token is split when it is not a known word, ends with one of the function
-    words of the ``glue`` rules, and what comes before is a known word (or its
-    plural). Known words are the lemmatizer's word lists. Only token boundaries
-    change, so character offsets are untouched.
+    words of the ``glue`` rules (or, for rules labelled ``prefix``, begins with
+    one), and the rest is a known word (or an inflection of one, or a capitalised
+    name after a prefix: ``theKremlin``). Known words are the lemmatizer's word
+    lists. Only token boundaries change, so character offsets are untouched.
 
     Args:
         nlp: the pipeline, whose lemmatizer tables give the known words.
@@ -174,8 +176,12 @@ class GlueSplitter:
     """
 
     def __init__(self, nlp: Language, rules: RuleSet) -> None:
+        glue = rules.of("glue")
         self.suffixes = sorted(
-            {t.lower() for r in rules.of("glue") for t in r.terms}, key=len, reverse=True
+            {t.lower() for r in glue if r.label != "prefix" for t in r.terms}, key=len, reverse=True
+        )
+        self.prefixes = sorted(
+            {t.lower() for r in glue if r.label == "prefix" for t in r.terms}, key=len, reverse=True
         )
         self.words: set[str] = set()
         if "lemmatizer" in nlp.pipe_names:
@@ -184,6 +190,7 @@ class GlueSplitter:
                 for words in lookups.get_table("lemma_index").values():
                     self.words.update(words)
         self.words.update(self.suffixes)
+        self.words.update(self.prefixes)
         self._cuts: dict[int, int] = {}  # orth hash -> where to split (0: nowhere)
 
     def _cut(self, orth: int, text: str) -> int:
@@ -198,6 +205,15 @@ class GlueSplitter:
                     and (self.known(head) or head.isupper())
                 ):
                     cut = len(head)
+                    break
+            for prefix in self.prefixes if not cut else ():
+                tail = text[len(prefix) :]
+                if (
+                    text.startswith(prefix)  # lower case: 'Notting' is no 'not' glued on
+                    and len(tail) >= 4
+                    and (self.known(tail) or (tail[0].isupper() and tail[1:].islower()))
+                ):
+                    cut = len(prefix)
                     break
         if len(self._cuts) < 1 << 20:
             self._cuts[orth] = cut
@@ -223,7 +239,7 @@ class GlueSplitter:
         return False
 
     def __call__(self, doc: Doc) -> Doc:
-        if not self.words or not self.suffixes:
+        if not self.words or not (self.suffixes or self.prefixes):
             return doc
         if not len(doc):
             return doc

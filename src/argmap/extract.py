@@ -1703,9 +1703,14 @@ def _name(token: Token, subjects: Sequence[Token] = ()) -> str:
 
 
 def _last_name(sentences: Sequence[Sentence], index: int) -> str | None:
-    """The last person named (two capitalised words) in the few sentences before ``index``."""
+    """The last person named (two capitalised words) in the few sentences before ``index``;
+    not a body ('Mikhail Orlov, who works at the Kingsway Institute, said ...' names Orlov)."""
     for s in reversed(sentences[max(0, index - 3) : index]):
-        names = [n for n in _NAME.findall(s.text) if "Putin" not in n and "Russia" not in n]
+        names = [
+            n
+            for n in _NAME.findall(s.text)
+            if "Putin" not in n and "Russia" not in n and n.split()[-1].lower() not in BODIES
+        ]
         if names:
             return names[-1]
     return None
