@@ -222,6 +222,16 @@ def test_certainty(extract, text, certainty):
             "Yulia Krasnova",
         ),
         ("The oligarchs will not dare to challenge Putin, analysts agree.", "analysts"),
+        (
+            "“The generals would be glad to see him go,” claimed a former officer who fought in "
+            "Ukraine.",
+            "a former officer",
+        ),
+        (
+            "The Telegram channel Kremlin Whispers, which boasts of sources inside the "
+            "presidential administration, says the generals are furious.",
+            "The Telegram channel Kremlin Whispers",
+        ),
         ("The EU added ten Russian billionaires to its sanctions list.", None),
     ],
 )
@@ -1048,6 +1058,15 @@ def test_data_files_are_documented():
         ("Wagner's commanders were hounded out.", ["military"], "targeted"),
         ("Canada has moved to confiscate the oligarch's assets.", ["oligarchs"], "neutral"),
         ("Bortnikov's FSB is the nervous system of the regime.", ["fsb"], "neutral"),
+        ("The tycoons show few outward signs of abandoning Putin.", ["oligarchs"], "loyal"),
+        ("The FSB emerged from the mutiny as the regime's most trusted pillar.", ["fsb"], "loyal"),
+        (
+            "The third scenario is a move by the siloviki to replace Putin.",
+            ["siloviki"],
+            "disloyal",
+        ),
+        ("Half the General Staff would be glad to see him go.", ["military"], "disloyal"),
+        ("The FSB made Putin, and the FSB could unmake him.", ["fsb"], "disloyal"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

@@ -812,6 +812,9 @@ class Extractor:
             if not governs:
                 continue
             subjects = [c for c in token.children if c.dep_ in {"nsubj"}]
+            if not subjects and any(c.dep_ == "ccomp" and c.i < token.i for c in token.children):
+                # '"...," claimed a former officer': the parser makes the speaker an object
+                subjects = [c for c in token.children if c.dep_ == "dobj" and c.i > token.i]
             if not subjects or any(c.dep_ == "aux" and c.tag_ == "MD" for c in token.children):
                 continue  # 'the elites may conclude that ...': a prediction, nobody said it
             # 'Bortnikov's FSB, writes the journalist Yulia Krasnova, has ...': a subject after
@@ -1370,12 +1373,12 @@ def _dismissed(clause: Token, predicates: set[str]) -> bool:
 
 
 def _scant(modifier: Token) -> bool:
-    """'little' or 'scant' on a noun, which says there is hardly any ('little evidence',
-    'little appetite'); not 'a little'."""
+    """'little', 'scant' or 'few' on a noun, which says there is hardly any ('little
+    evidence', 'little appetite', 'few signs'); not 'a little', 'a few'."""
     noun = modifier.head
     return (
         modifier.dep_ == "amod"
-        and modifier.lower_ in {"little", "scant"}
+        and modifier.lower_ in {"little", "scant", "few"}
         and noun.pos_ == "NOUN"
         and not any(t.lower_ in {"a", "an"} for t in (*modifier.children, *noun.children))
     )
@@ -1488,10 +1491,14 @@ class Scope:
                 hedge_out.update(x.i for x in t.subtree if x.i not in mention_tokens)
             elif (
                 t.dep_ == "prep"
-                and t.lower_ in ADJUNCT_PREPS - CONCESSIVE_PREPS
+                and (
+                    t.lower_ in ADJUNCT_PREPS - CONCESSIVE_PREPS
+                    or (t.lower_ == "from" and t.head.lemma_ in {"emerge", "recover"})
+                )
                 and not holds_mention
             ):
-                stance_out.update(x.i for x in t.subtree)  # a time: 'since the mutiny'
+                # a time: 'since the mutiny', 'emerged from the mutiny as ...'
+                stance_out.update(x.i for x in t.subtree)
             elif t.dep_ == "prep" and t.lower_ in CONCESSIVE_PREPS:
                 if not holds_mention:
                     stance_out.update(x.i for x in t.subtree)
@@ -1565,11 +1572,15 @@ def _noun_of(head: Token) -> Token:
 
 def _disposition(clause: Token) -> bool:
     """An infinitive on the object of its clause's verb: what the subject is disposed to
-    do ('have no reason to move against him', 'show no intention to break ranks')."""
+    do ('have no reason to move against him', 'show no intention to break ranks'), or on
+    what the subject is ('the third is a move by the siloviki to replace Putin')."""
     noun = clause.head
     return (
         clause.dep_ in {"acl", "relcl"}
-        and (noun.dep_ == "dobj" or (noun.dep_ == "conj" and noun.head.dep_ == "dobj"))
+        and (
+            noun.dep_ in {"dobj", "attr"}
+            or (noun.dep_ == "conj" and noun.head.dep_ in {"dobj", "attr"})
+        )
         and _infinitive(clause)
     )
 
@@ -1676,8 +1687,8 @@ def _name(token: Token, subjects: Sequence[Token] = ()) -> str:
     names = [c for c in token.children if c.dep_ == "appos" and c.left_edge.i == token.i + 1]
     names += [c for c in subjects if c.left_edge.i == token.right_edge.i + 1]
     names = [c for c in names if c.pos_ == "PROPN"]
-    if names:
-        return doc[token.left_edge.i : names[0].right_edge.i + 1].text
+    if names:  # up to the name's last word: not a clause on it
+        return doc[token.left_edge.i : names[0].i + 1].text
     if token.pos_ == "PROPN":
         parts = [c for c in token.children if c.dep_ in {"compound", "det"} and c.i < token.i]
         parts = [c for c in parts if c.pos_ == "PROPN" or c.dep_ == "det"]
