@@ -89,6 +89,7 @@ MESSAGES = {
 UNDERGO = {
     "face", "fear", "suffer", "endure", "escape", "survive", "avoid", "undergo", "risk",
     "expect", "dread", "weather", "await", "have", "get", "see", "experience", "receive",
+    "incur", "draw", "earn", "provoke",
 }  # fmt: skip
 #: Verbs whose clause is what the subject wants, not what it predicts (as written: the
 #: lemmatizer reads 'hoped' as 'hop').
@@ -1124,6 +1125,13 @@ def _acts(head: Token, mentions: Sequence[MentionT]) -> bool:
     """The faction is the active subject of the cue verb with an object ('the fighters
     seized a city'), or of the verb whose object the cue noun is ('they pushed for harsher
     repression', 'the FSB led the purge'; not 'they face a purge')."""
+    if head.pos_ == "NOUN" and any(
+        c.dep_ == "prep" and c.lower_ in {"on", "of", "against"} for c in head.children
+    ):
+        # 'the FSB's crackdown on dissent': with its object named, the owner acts ('Shoigu's
+        # dismissal', with none, befalls its owner)
+        if any(m[1].dep_ == "poss" and m[1].head.i == head.i for m in mentions):
+            return True
     verb: Token | None = None
     if head.pos_ in {"VERB", "AUX"} and any(c.dep_ == "dobj" for c in head.children):
         verb = head  # intransitive fates befall their subject: 'six tycoons have died ...'
