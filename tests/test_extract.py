@@ -300,6 +300,16 @@ def test_an_interview_answer_is_its_speakers(extract):
     ]
 
 
+def test_examples_of_a_group_are_no_antecedent_of_their_own(extract):
+    text = (
+        "The silovarchs, such as Igor Sechin at Rosneft and Sergei Chemezov at Rostec, are "
+        "bound ever more tightly to his fate. For them, a transition would risk prosecution.\n"
+    )
+    claims = extract(text)
+    assert claims[0].stance == "loyal"  # bound to his fate
+    assert claims[1].factions == ["oligarchs", "siloviki"]
+
+
 def test_pronoun_takes_the_faction_before(extract):
     text = (
         "There has been speculation that the oligarchs could oust Putin. "

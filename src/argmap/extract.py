@@ -503,6 +503,9 @@ class Extractor:
             for m in mentions
             if m[1].dep_ not in {"amod", "compound", "poss"} or m[1].head.tag_ in {"NNS", "NNPS"}
         ]
+        # 'the silovarchs, ... such as Igor Sechin and Sergei Chemezov': the examples are
+        # no antecedent of their own, the group they illustrate is
+        heads = [m for m in heads if not any(_example_of(m[1], o[1]) for o in heads)]
         if not heads:
             return []
         ordered = sorted(heads, key=lambda m: m[0].i)
@@ -853,6 +856,19 @@ class Extractor:
 
 
 # -- helpers on the parse -----------------------------------------------------------------
+
+
+def _example_of(token: Token, group: Token) -> bool:
+    """The token names an example of the group ('silovarchs ..., such as Igor Sechin',
+    'oligarchs, including Deripaska', 'the generals, Gerasimov among them')."""
+    if token.i == group.i:
+        return False
+    for anc in token.ancestors:
+        if anc.i == group.i:
+            return False
+        if anc.dep_ == "prep" and anc.lower_ in {"as", "including", "like"}:
+            return anc.head.i == group.i or any(a.i == group.i for a in anc.ancestors)
+    return False
 
 
 def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
