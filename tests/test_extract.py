@@ -160,6 +160,11 @@ def test_stance(extract, text, stance):
         # a prediction under a condition
         ("As long as the war continues, the elite will remain loyal.", "hedged"),
         ("The elite remained loyal as long as the money flowed.", "asserted"),
+        ("The elites will almost certainly remain loyal.", "hedged"),
+        ("It is not hard to imagine the generals turning on Putin.", "hedged"),
+        ("A coup by the security services cannot be ruled out.", "hedged"),
+        # a hedge on a description of the faction is none on the claim
+        ("Sergei Chemezov, perhaps the archetypal silovarch, enjoys Putin's trust.", "asserted"),
     ],
 )
 def test_certainty(extract, text, certainty):
@@ -226,6 +231,11 @@ def test_certainty(extract, text, certainty):
             "Yulia Krasnova",
         ),
         ("The oligarchs will not dare to challenge Putin, analysts agree.", "analysts"),
+        ("Reports suggest that the generals are furious.", None),
+        (
+            "A report by the Carnegie Endowment concluded that the elite is cohesive.",
+            "the Carnegie Endowment",
+        ),
         (
             "“The generals would be glad to see him go,” claimed a former officer who fought in "
             "Ukraine.",
@@ -1108,6 +1118,25 @@ def test_data_files_are_documented():
         ("The general fell from grace last year.", ["military"], "targeted"),
         ("The FSB's crackdown on dissent has intensified.", ["fsb"], "loyal"),
         ("Shoigu's dismissal surprised the defence ministry.", ["military"], "targeted"),
+        ("Most of Russia's tycoons have closed ranks around the Kremlin.", ["oligarchs"], "loyal"),
+        ("Gerasimov still enjoys the president's full confidence.", ["military"], "loyal"),
+        ("The security establishment is entirely behind the president.", ["siloviki"], "loyal"),
+        ("Several officers have refused orders to redeploy.", ["military"], "disloyal"),
+        ("General Popov was relieved of his command.", ["military"], "targeted"),
+        ("Wagner's commanders were killed on the Kremlin's orders.", ["military"], "targeted"),
+        ("The Rosgvardia reports directly to the president.", ["military"], "loyal"),
+        ("Officers of the GRU have grown more committed to the regime.", ["military"], "loyal"),
+        ("The generals have committed war crimes.", ["military"], "neutral"),
+        ("The technocrats are said to be appalled.", ["elites"], "disloyal"),
+        ("The Kremlin is silencing business figures.", ["oligarchs"], "targeted"),
+        ("The oligarchs' silence is deafening.", ["oligarchs"], "neutral"),
+        ("The generals have ruled out a coup.", ["military"], "loyal"),
+        ("A coup by the security services cannot be ruled out.", ["fsb"], "disloyal"),
+        (
+            "Ivashov, who heads the Officers Assembly, called on Putin to resign.",
+            ["military"],
+            "disloyal",
+        ),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

@@ -365,6 +365,18 @@ class Extractor:
         out = self._drop_foreign(
             doc, self._drop_background(_members_of_others(_elite_units(_dedupe(out))))
         )
+        # 'closed ranks around the Kremlin': a place (a mention opening with a preposition)
+        # inside a stance cue is whom the cue is toward, not a faction of the claim
+        cues = [
+            (m.start, m.end)
+            for m in self._matches(doc, "stance")
+            if m.end - m.start > 2 and m.rule.pattern
+        ]
+        out = [
+            m
+            for m in out
+            if not (m[0].pos_ == "ADP" and any(a <= m[0].i and m[1].i < b for a, b in cues))
+        ]
         heads = {m[1].i for m in out}
         out = _dedupe([_members_of_antecedent(m, antecedent, heads) for m in out])
         if out:
@@ -842,6 +854,13 @@ class Extractor:
                 if who:
                     return who, m.rule.id
                 continue
+            if subject.lemma_.lower() in DOCUMENTS and not any(
+                c.dep_ in {"poss", "compound"} and c.pos_ == "PROPN" for c in subject.children
+            ):
+                author = _author(subject)
+                if author is subject:
+                    continue  # 'Leaks from the ministry suggest ...': no one in particular
+                return _name(author), m.rule.id
             if subject.lemma_ in ANONYMOUS:
                 # 'Sources told Meduza ...': the outlet that relays them is the source
                 outlets = [
@@ -967,6 +986,9 @@ def _is_clause(doc: Doc) -> bool:
             t.dep_ == "ROOT"
             and (t.pos_ in {"VERB", "AUX"} or any(c.dep_ in SUBJECT_DEPS for c in t.children))
         )
+        # 'Ivashov, who heads the Assembly, called on Putin to resign': the parser hangs
+        # the main verb on the name as if it were a clause on it
+        or (t.dep_ == "acl" and t.tag_ in {"VBZ", "VBP", "VBD"} and t.head.dep_ == "ROOT")
         for t in doc
     )
 
@@ -1548,6 +1570,12 @@ class Scope:
                 elif subjects and not holds_mention:
                     stance_out.update(x.i for x in t.subtree)
                     hedge_out.update(x.i for x in t.subtree)
+        for _first, last, _faction, _rule in mentions:
+            for c in _noun_of(last).children:
+                if c.dep_ == "appos" and c.i > last.i:
+                    # 'Chemezov, perhaps the archetypal silovarch, ...': a hedge on the
+                    # description is none on the claim
+                    hedge_out.update(x.i for x in c.subtree)
         opening = _concessive_opening(doc, lo, hi)
         if opening is not None and not mention_tokens.intersection(opening):
             # 'For all the talk of a coup, ...', 'Whatever misgivings they harbour, ...'
