@@ -162,6 +162,7 @@ def test_stance(extract, text, stance):
         ("The elite remained loyal as long as the money flowed.", "asserted"),
         ("The elites will almost certainly remain loyal.", "hedged"),
         ("It is not hard to imagine the generals turning on Putin.", "hedged"),
+        ("The elite has begun to imagine a Russia without Putin.", "asserted"),
         ("A coup by the security services cannot be ruled out.", "hedged"),
         # a hedge on a description of the faction is none on the claim
         ("Sergei Chemezov, perhaps the archetypal silovarch, enjoys Putin's trust.", "asserted"),
@@ -232,6 +233,14 @@ def test_certainty(extract, text, certainty):
         ),
         ("The oligarchs will not dare to challenge Putin, analysts agree.", "analysts"),
         ("Reports suggest that the generals are furious.", None),
+        ("A steady trickle of resignations suggests that the technocrats are unhappy.", None),
+        (
+            "According to letters published by the independent outlet Important Stories, the "
+            "officers are angry.",
+            "the independent outlet Important Stories",
+        ),
+        ("Russia's billionaires, in the phrase of one banker, are courtiers.", "one banker"),
+        ("In the view of Tatiana Stanovaya, the siloviki are loyal.", "Tatiana Stanovaya"),
         (
             "A report by the Carnegie Endowment concluded that the elite is cohesive.",
             "the Carnegie Endowment",
@@ -1137,6 +1146,9 @@ def test_data_files_are_documented():
             ["military"],
             "disloyal",
         ),
+        ("Businessmen now find their assets nationalised.", ["oligarchs"], "targeted"),
+        ("The oligarchs have had their assets seized.", ["oligarchs"], "targeted"),
+        ("The quiet exodus of tycoons continued.", ["oligarchs"], "disloyal"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

@@ -111,10 +111,17 @@ BODIES = {
     "committee", "service", "agency", "department", "school", "university", "office",
     "academy", "bank", "fund", "commission", "union", "directorate", "administration",
 }  # fmt: skip
+#: Subjects of 'suggest', 'show' that name no one: 'a trickle of resignations suggests ...'.
+NOT_SOURCES = {
+    "trickle", "wave", "spate", "string", "series", "flurry", "stream", "evidence", "data",
+    "figure", "statistic", "sign", "event", "fact", "history", "experience", "record",
+    "pattern", "development", "trend", "number", "rise", "fall", "increase", "decline",
+}  # fmt: skip
 #: Documents whose author is the source: 'according to a report by X'.
 DOCUMENTS = {
     "report", "study", "survey", "analysis", "assessment", "statement", "article", "document",
     "memo", "poll", "estimate", "investigation", "paper", "briefing", "dossier", "leak",
+    "letter", "cable", "recording",
 }  # fmt: skip
 #: Verbs of knowing and telling: what their subject knows or warns 'about' is a topic.
 KNOW = {
@@ -854,6 +861,8 @@ class Extractor:
                 if who:
                     return who, m.rule.id
                 continue
+            if subject.lemma_.lower() in NOT_SOURCES:
+                continue  # 'a steady trickle of resignations suggests ...': no one says it
             if subject.lemma_.lower() in DOCUMENTS and not any(
                 c.dep_ in {"poss", "compound"} and c.pos_ == "PROPN" for c in subject.children
             ):
@@ -1554,6 +1563,7 @@ class Scope:
                 and t.head.i not in heads
                 and not _in_subject(t.head)
                 and not _predicated(t.head, holders)
+                and not _small_clause(t, holders)
                 and not _disposition(t)
                 and not _message(t)
             ):
@@ -1658,6 +1668,20 @@ def _predicated(noun: Token, holders: set[int]) -> bool:
     )
 
 
+def _small_clause(clause: Token, holders: set[int]) -> bool:
+    """A participle that says what befalls the object of the faction's 'find', 'see' or
+    'have': 'businessmen find their assets nationalised', 'they had their assets seized'."""
+    noun = clause.head
+    verb = noun.head
+    return (
+        clause.dep_ == "acl"
+        and clause.tag_ == "VBN"
+        and noun.dep_ == "dobj"
+        and verb.lemma_ in {"find", "see", "have", "get", "watch"}
+        and any(c.dep_ == "nsubj" and c.i in holders for c in verb.children)
+    )
+
+
 def _message(clause: Token) -> bool:
     """A participle that says what a message says: the faction's own words ('published a
     letter demanding his resignation', 'issued a statement calling for ...')."""
@@ -1728,6 +1752,12 @@ def _author(source: Token) -> Token:
             for obj in prep.children:
                 if obj.dep_ == "pobj":
                     return obj
+        if prep.dep_ == "acl" and prep.tag_ == "VBN":  # 'letters published by the outlet X'
+            for agent in prep.children:
+                if agent.dep_ == "agent":
+                    for obj in agent.children:
+                        if obj.dep_ == "pobj":
+                            return obj
     return source
 
 
