@@ -163,6 +163,9 @@ def test_stance(extract, text, stance):
         ("The elites will almost certainly remain loyal.", "hedged"),
         ("It is not hard to imagine the generals turning on Putin.", "hedged"),
         ("The elite has begun to imagine a Russia without Putin.", "asserted"),
+        # a report whose author is named is its author's word
+        ("A report by the Carnegie Endowment concluded that the elite is cohesive.", "asserted"),
+        ("Reports suggest that the elite is cohesive.", "hedged"),
         ("A coup by the security services cannot be ruled out.", "hedged"),
         # a hedge on a description of the faction is none on the claim
         ("Sergei Chemezov, perhaps the archetypal silovarch, enjoys Putin's trust.", "asserted"),
@@ -241,6 +244,9 @@ def test_certainty(extract, text, certainty):
         ),
         ("Russia's billionaires, in the phrase of one banker, are courtiers.", "one banker"),
         ("In the view of Tatiana Stanovaya, the siloviki are loyal.", "Tatiana Stanovaya"),
+        ("In Stanovaya's view, the siloviki have never been stronger.", "Stanovaya"),
+        ("According to reports, the generals are furious.", None),
+        ("According to Russian media reports, the generals are furious.", "Russian media reports"),
         (
             "A report by the Carnegie Endowment concluded that the elite is cohesive.",
             "the Carnegie Endowment",

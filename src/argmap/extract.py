@@ -492,6 +492,9 @@ class Extractor:
         found: set[int] = set()
         for m in self._matches(doc, "reporting"):
             token = doc[m.start]
+            if m.rule.label == "possessive":
+                found.update(range(m.start + 1, m.end - 2))
+                continue
             if m.rule.label == "according":
                 heads = [t for t in doc[m.end - 1].children if t.dep_ == "pobj"]
             elif m.rule.label == "speech" and any(c.dep_ == "ccomp" for c in token.children):
@@ -788,6 +791,8 @@ class Extractor:
             elif not any(i in scope for i in range(m.start, m.end)):
                 continue
             token = doc[m.start]
+            if token.pos_ == "NOUN" and _author(token) is not token:
+                continue  # 'a report by the Carnegie Endowment': its author's word, no rumour
             if token.dep_ == "aux" and _wished(token.head, holders):
                 continue  # 'they wish he would step down': what they want, not a guess
             if token.dep_ == "amod" and token.head.dep_ not in {
@@ -816,9 +821,11 @@ class Extractor:
             token = doc[m.start]
             if m.rule.label == "according":
                 objs = [t for t in doc[m.end - 1].children if t.dep_ == "pobj"]
-                if objs and token.i in scope | {t.i for t in doc}:
+                if objs and not (objs[0].lemma_.lower() in DOCUMENTS and _bare(objs[0])):
                     return _name(_author(objs[0])), m.rule.id
-                continue
+                continue  # 'according to reports': no one in particular
+            if m.rule.label == "possessive":  # 'in Stanovaya's view': the name before 's
+                return doc[m.start + 1 : m.end - 2].text, m.rule.id
             if m.rule.label != "speech" or token.pos_ not in {"VERB", "AUX"}:
                 continue
             if token.lemma_ == "add" and any(c.dep_ == "dobj" for c in token.children):
@@ -867,8 +874,8 @@ class Extractor:
                 c.dep_ in {"poss", "compound"} and c.pos_ == "PROPN" for c in subject.children
             ):
                 author = _author(subject)
-                if author is subject:
-                    continue  # 'Leaks from the ministry suggest ...': no one in particular
+                if author is subject and _bare(subject):
+                    continue  # 'Reports suggest ...': no one in particular
                 return _name(author), m.rule.id
             if subject.lemma_ in ANONYMOUS:
                 # 'Sources told Meduza ...': the outlet that relays them is the source
@@ -1740,6 +1747,12 @@ def _bound_locally(pronoun: Token) -> bool:
                 continue
             return True
     return False
+
+
+def _bare(noun: Token) -> bool:
+    """A noun with nothing to say whose it is ('reports', 'the report'; not 'Russian media
+    reports', 'an explosive report', 'a report by X')."""
+    return all(c.dep_ == "det" and c.lower_ in {"the", "a", "an"} for c in noun.children)
 
 
 def _author(source: Token) -> Token:
