@@ -72,6 +72,10 @@ def one(extract, text):
         ("The Kremlin's power brokers have closed ranks.", ["elites"]),
         ("Spetsnaz units were sent to Kursk.", ["military"]),
         ("Kerimov has kept quiet about the war.", ["oligarchs"]),
+        ("The force ministries have kept quiet.", ["siloviki"]),
+        ("The milbloggers are furious.", ["military"]),
+        ("Lt Gen Ivan Popov was arrested.", ["military"]),
+        ("The political class has kept quiet.", ["elites"]),
     ],
 )
 def test_faction_lexicon(extract, text, factions):
@@ -166,6 +170,8 @@ def test_stance(extract, text, stance):
         # a report whose author is named is its author's word
         ("A report by the Carnegie Endowment concluded that the elite is cohesive.", "asserted"),
         ("Reports suggest that the elite is cohesive.", "hedged"),
+        ("It is understood that the generals are furious.", "hedged"),
+        ("A purge of the generals is on the cards.", "hedged"),
         ("A coup by the security services cannot be ruled out.", "hedged"),
         # a hedge on a description of the faction is none on the claim
         ("Sergei Chemezov, perhaps the archetypal silovarch, enjoys Putin's trust.", "asserted"),
@@ -1155,6 +1161,20 @@ def test_data_files_are_documented():
         ("Businessmen now find their assets nationalised.", ["oligarchs"], "targeted"),
         ("The oligarchs have had their assets seized.", ["oligarchs"], "targeted"),
         ("The quiet exodus of tycoons continued.", ["oligarchs"], "disloyal"),
+        (
+            "The Duma deputies and the generals have rubber-stamped the decision.",
+            ["military"],
+            "loyal",
+        ),
+        ("Bortnikov has been Putin's hatchet man for decades.", ["fsb"], "loyal"),
+        ("The generals are up in arms over the cuts.", ["military"], "disloyal"),
+        ("Several tycoons have quietly acquired second passports.", ["oligarchs"], "disloyal"),
+        ("The oligarch has broken his silence on the war.", ["oligarchs"], "disloyal"),
+        ("The general was found guilty of bribery.", ["military"], "targeted"),
+        ("The general's homes were searched.", ["military"], "targeted"),
+        ("The oligarchs stay true to Putin.", ["oligarchs"], "loyal"),
+        ("The siloviki have secret contacts with the West.", ["siloviki"], "disloyal"),
+        ("The tycoon is under heavy pressure from the Kremlin.", ["oligarchs"], "targeted"),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):
