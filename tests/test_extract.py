@@ -76,6 +76,7 @@ def one(extract, text):
         ("The milbloggers are furious.", ["military"]),
         ("Lt Gen Ivan Popov was arrested.", ["military"]),
         ("The political class has kept quiet.", ["elites"]),
+        ("Chris Miller says the generals are loyal.", ["military"]),  # not Alexei Miller
     ],
 )
 def test_faction_lexicon(extract, text, factions):
@@ -172,6 +173,8 @@ def test_stance(extract, text, stance):
         ("Reports suggest that the elite is cohesive.", "hedged"),
         ("It is understood that the generals are furious.", "hedged"),
         ("A purge of the generals is on the cards.", "hedged"),
+        ("The FSB was given new powers to detain suspects.", "asserted"),
+        ("The FSB is suspected of plotting.", "hedged"),
         ("A coup by the security services cannot be ruled out.", "hedged"),
         # a hedge on a description of the faction is none on the claim
         ("Sergei Chemezov, perhaps the archetypal silovarch, enjoys Putin's trust.", "asserted"),
@@ -1175,6 +1178,11 @@ def test_data_files_are_documented():
         ("The oligarchs stay true to Putin.", ["oligarchs"], "loyal"),
         ("The siloviki have secret contacts with the West.", ["siloviki"], "disloyal"),
         ("The tycoon is under heavy pressure from the Kremlin.", ["oligarchs"], "targeted"),
+        (
+            "In the aftermath of the mutiny, the generals rallied behind Putin.",
+            ["military"],
+            "loyal",
+        ),
     ],
 )
 def test_news_phrasing_beyond_the_seeds(extract, text, factions, stance):

@@ -1556,6 +1556,13 @@ class Scope:
                 and (
                     t.lower_ in ADJUNCT_PREPS - CONCESSIVE_PREPS
                     or (t.lower_ == "from" and t.head.lemma_ in {"emerge", "recover"})
+                    or (  # 'in the aftermath of the mutiny', 'in the wake of'
+                        t.lower_ == "in"
+                        and any(
+                            c.dep_ == "pobj" and c.lemma_ in {"aftermath", "wake", "run-up"}
+                            for c in t.children
+                        )
+                    )
                 )
                 and not holds_mention
             ):
