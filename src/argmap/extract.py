@@ -63,8 +63,10 @@ CONFLICTS = {
 }  # fmt: skip
 #: Words that open a concession before the main clause: 'Whatever misgivings they
 #: harbour, ...', 'For all the talk of a coup, ...'.
-CONCESSIVE_OPENERS = {"despite", "notwithstanding", "whatever", "whichever", "beneath"}
-CONCESSIVE_OPENERS_2 = {("for", "all"), ("regardless", "of")}
+CONCESSIVE_OPENERS = CONCESSIVE_PREPS | {"whatever", "whichever", "beneath"}
+CONCESSIVE_OPENERS_2 = {("for", "all"), ("regardless", "of"), ("in", "spite")}
+#: Nouns that make 'in the ... of' a time: 'in the aftermath of the mutiny'.
+TIME_NOUNS = {"aftermath", "wake", "run-up"}
 CONTRAST_CC = {"but", "yet", "however", "still", "though"}
 CAUSATIVE = {
     "lead",
@@ -895,7 +897,7 @@ class Extractor:
 
 def _example_of(token: Token, group: Token) -> bool:
     """The token names an example of the group ('silovarchs ..., such as Igor Sechin',
-    'oligarchs, including Deripaska', 'the generals, Gerasimov among them')."""
+    'oligarchs, including Deripaska', 'tycoons like Deripaska')."""
     if token.i == group.i:
         return False
     for anc in token.ancestors:
@@ -1273,12 +1275,8 @@ def _concessive_opening(doc: Doc, lo: int, hi: int) -> range | None:
     start = lo
     while start < hi and (doc[start].is_punct or doc[start].is_space):
         start += 1
-    words = [t.lower_ for t in doc[start : min(start + 3, hi)]]
-    if not words or not (
-        words[0] in CONCESSIVE_OPENERS
-        or tuple(words[:2]) in CONCESSIVE_OPENERS_2
-        or words[:3] == ["in", "spite", "of"]
-    ):
+    words = tuple(t.lower_ for t in doc[start : min(start + 2, hi)])
+    if not words or not (words[0] in CONCESSIVE_OPENERS or words in CONCESSIVE_OPENERS_2):
         return None
     for k in range(start + 1, hi - 1):
         if doc[k].lower_ == ",":
@@ -1558,10 +1556,7 @@ class Scope:
                     or (t.lower_ == "from" and t.head.lemma_ in {"emerge", "recover"})
                     or (  # 'in the aftermath of the mutiny', 'in the wake of'
                         t.lower_ == "in"
-                        and any(
-                            c.dep_ == "pobj" and c.lemma_ in {"aftermath", "wake", "run-up"}
-                            for c in t.children
-                        )
+                        and any(c.dep_ == "pobj" and c.lemma_ in TIME_NOUNS for c in t.children)
                     )
                 )
                 and not holds_mention
