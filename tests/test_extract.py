@@ -1381,3 +1381,112 @@ def test_a_word_the_model_hardly_knows_is_parsed_as_a_familiar_one(
     assert doc.text == text
     word = next(t for t in doc if t.lower_ == "siloviki")
     assert (word.dep_, word.norm_) == ("nsubj", "people")
+
+
+@pytest.mark.parametrize(
+    ("text", "stance", "certainty", "source"),
+    [
+        # a time adjunct is background for stance and hedge alike
+        ("The governors stood by Putin throughout the rebellion.", "loyal", "asserted", None),
+        (
+            "The officers swore allegiance to Putin within days of the mutiny.",
+            "loyal",
+            "asserted",
+            None,
+        ),
+        (
+            "Two generals were dismissed in May after allegedly taking bribes.",
+            "targeted",
+            "asserted",
+            None,
+        ),
+        # what a faction believes is stated, not guessed; 'appear' guesses only with a complement
+        (
+            "Many Kremlin insiders believe the war was a terrible error.",
+            "neutral",
+            "asserted",
+            "Many Kremlin insiders",
+        ),
+        ("Signs of fatigue have begun to appear among the officers.", "neutral", "asserted", None),
+        ("The generals appear to be wavering.", "disloyal", "hedged", None),
+        ("No FSB general is known to have been punished.", "neutral", "asserted", None),
+        # a reverser acts on its object, not on a clause that follows it
+        (
+            "The banker condemned the invasion, becoming the first tycoon to break ranks.",
+            "disloyal",
+            "asserted",
+            None,
+        ),
+        ("The army has always stayed out of coups.", "loyal", "asserted", None),
+        # a faction that accuses is no target: the participle's subject acts
+        (
+            "Retired officers attacked the ministry, accusing the generals of incompetence.",
+            "disloyal",
+            "asserted",
+            None,
+        ),
+        # favour and dependence
+        (
+            "The tycoons would lose everything without Putin's personal protection.",
+            "loyal",
+            "hedged",
+            None,
+        ),
+        ("Gerasimov has kept Putin's trust despite the defeats.", "loyal", "asserted", None),
+        ("The Rotenbergs won billions in state construction contracts.", "loyal", "asserted", None),
+        ("Putin removed the defence minister in May.", "targeted", "asserted", None),
+        ("Several officers were held for questioning.", "targeted", "asserted", None),
+        # who says it
+        (
+            "The elites see no alternative to Putin, the sociologist Denis Volkov said in an "
+            "interview.",
+            "loyal",
+            "asserted",
+            "the sociologist Denis Volkov",
+        ),
+        (
+            "The generals are furious, Abbas Gallyamov, a former Kremlin speechwriter, told "
+            "the BBC.",
+            "disloyal",
+            "asserted",
+            "Abbas Gallyamov",
+        ),
+        (
+            "Arrests of FSB officers are rising, the Vedomosti newspaper reported.",
+            "targeted",
+            "hedged",
+            "Vedomosti",
+        ),
+        (
+            "The oligarchs are quietly moving money abroad, one of the bankers said.",
+            "disloyal",
+            "asserted",
+            "one of the bankers",
+        ),
+        (
+            "The siloviki have never been stronger, say analysts at the Higher School of "
+            "Economics.",
+            "neutral",
+            "asserted",
+            "analysts at the Higher School of Economics",
+        ),
+        (
+            "The oligarchs have closed ranks, according to people who know them.",
+            "loyal",
+            "asserted",
+            "people who know them",
+        ),
+        (
+            '"The army will not move against him," Kremlin spokesman Dmitry Peskov told '
+            "journalists, and the events showed that.",
+            "loyal",
+            "asserted",
+            "Dmitry Peskov",
+        ),
+        ("Analysts expect the generals to grumble louder.", "disloyal", "hedged", "Analysts"),
+    ],
+)
+def test_clause_scope_and_attribution(extract, text, stance, certainty, source):
+    claim = one(extract, text)
+    assert (claim.stance, claim.certainty) == (stance, certainty)
+    assert (claim.source or "").lower() == (source or "").lower()

@@ -48,7 +48,7 @@ CLAUSE_DEPS = {"ROOT", "ccomp", "advcl", "relcl", "acl", "conj", "parataxis", "c
 BACKGROUND_MARKS = {"because", "since", "when", "whenever", "after", "before", "until", "once"}
 BACKGROUND_PREPS = {"due", "owing", "because", "thanks"}
 CONCESSIVE_MARKS = {"although", "though", "if", "unless", "despite", "whereas", "even"}
-TIME_PREPS = {"after", "before", "since", "during", "following", "until"}
+TIME_PREPS = {"after", "before", "since", "during", "following", "until", "throughout"}
 #: Occasions: 'in a meeting of the Security Council' says where, not whom a claim is about.
 OCCASIONS = {
     "meeting", "session", "speech", "interview", "conference", "ceremony", "summit", "address",
@@ -67,6 +67,8 @@ CONCESSIVE_OPENERS = CONCESSIVE_PREPS | {"whatever", "whichever", "beneath"}
 CONCESSIVE_OPENERS_2 = {("for", "all"), ("regardless", "of"), ("in", "spite")}
 #: Nouns that make 'in the ... of' a time: 'in the aftermath of the mutiny'.
 TIME_NOUNS = {"aftermath", "wake", "run-up"}
+#: Stretches of time that make 'within' or 'in the ... of' a time: 'within hours of the mutiny'.
+SPANS = {"hour", "day", "week", "month", "minute", "moment"}
 CONTRAST_CC = {"but", "yet", "however", "still", "though"}
 CAUSATIVE = {
     "lead",
@@ -100,6 +102,14 @@ WISH = {
     "wants", "wanted", "wanting", "prefer", "prefers", "preferred", "preferring", "demand",
     "demands", "demanded", "demanding",
 }  # fmt: skip
+#: Hedge verbs that guess only with a complement: 'appear to waver', not 'cracks appeared'.
+LINKING = {"seem", "appear"}
+#: Hedge verbs of belief: a guess of the source's, but what a faction believes is stated
+#: ('Kremlin insiders believe the war was a mistake').
+BELIEF = {
+    "believe", "expect", "assume", "suspect", "guess", "predict", "speculate", "surmise",
+    "forecast", "think",
+}  # fmt: skip
 #: Verbs and adjectives whose clause is what the subject fears: no guess of the author's
 #: when the faction fears it ('the generals fear that a deal would ...'), but a possibility
 #: when the faction is in it ('the Kremlin fears that the elites could split').
@@ -119,6 +129,18 @@ NOT_SOURCES = {
     "figure", "statistic", "sign", "event", "fact", "history", "experience", "record",
     "pattern", "development", "trend", "number", "rise", "fall", "increase", "decline",
 }  # fmt: skip
+#: What an outlet is called beside its name: 'the Kommersant newspaper' is Kommersant.
+OUTLETS = {
+    "newspaper", "paper", "daily", "weekly", "agency", "site", "website", "outlet", "channel",
+    "broadcaster", "magazine", "tabloid", "portal", "publication", "station", "network",
+}  # fmt: skip
+#: Words that stand for a part of a group: 'one of the sources', 'many of his aides'.
+QUANTIFIERS = {
+    "one", "some", "many", "most", "all", "none", "few", "several", "both", "each", "any",
+    "half", "majority", "minority", "others",
+}  # fmt: skip
+#: Prepositions that say where a group of sources sits: 'analysts at the Carnegie Center'.
+AFFILIATIONS = {"at", "from", "in", "inside", "within", "with"}
 #: Documents whose author is the source: 'according to a report by X'.
 DOCUMENTS = {
     "report", "study", "survey", "analysis", "assessment", "statement", "article", "document",
@@ -797,6 +819,10 @@ class Extractor:
                 continue  # 'a report by the Carnegie Endowment': its author's word, no rumour
             if token.dep_ == "aux" and _wished(token.head, holders):
                 continue  # 'they wish he would step down': what they want, not a guess
+            if token.lemma_ in LINKING and token.pos_ in {"VERB", "AUX"} and not _linking(token):
+                continue  # 'cracks began to appear in the ranks': they came, no one guesses
+            if token.lemma_ in BELIEF and _held_by(token, holders):
+                continue  # 'Kremlin insiders believe ...': what the faction thinks, stated
             if token.dep_ == "amod" and token.head.dep_ not in {
                 "nsubj",
                 "nsubjpass",
@@ -838,15 +864,28 @@ class Extractor:
                 or (
                     token.dep_ in {"parataxis", "ccomp", "advcl", "conj"}
                     and token.head.dep_ == "ROOT"
-                    and any(c.dep_ in {"nsubj"} and c.i > token.i for c in token.children)
+                    and (
+                        any(c.dep_ in {"nsubj"} and c.i > token.i for c in token.children)
+                        or _trailing(token)
+                    )
                 )
+                or _after_quote(token)
             )
             if not governs:
                 continue
+            if any(c.tag_ in {"WP", "WDT"} and c.dep_ in {"dobj", "nsubj"} for c in token.children):
+                continue  # 'what the state expects from big business is ...': no one's report
             subjects = [c for c in token.children if c.dep_ in {"nsubj"}]
             if not subjects and any(c.dep_ == "ccomp" and c.i < token.i for c in token.children):
-                # '"...," claimed a former officer': the parser makes the speaker an object
-                subjects = [c for c in token.children if c.dep_ == "dobj" and c.i > token.i]
+                # '"...," claimed a former officer': the parser makes the speaker an object;
+                # '..., Tatiana Stanovaya, founder of R.Politik, told Reuters': a name before
+                # the verb that the parser hung on the claim
+                before = _name_before(token)
+                subjects = (
+                    [before]
+                    if before is not None
+                    else [c for c in token.children if c.dep_ == "dobj" and c.i > token.i]
+                )
             if not subjects or any(c.dep_ == "aux" and c.tag_ == "MD" for c in token.children):
                 continue  # 'the elites may conclude that ...': a prediction, nobody said it
             # 'Bortnikov's FSB, writes the journalist Yulia Krasnova, has ...': a subject after
@@ -1130,6 +1169,11 @@ def _acted_on(cue: Token, verb: Token) -> bool:
     the mutiny', 'the plot was foiled'; not 'the mutiny exposed ...')."""
     if cue.i == verb.i or cue not in verb.subtree:
         return False
+    for t in (cue, *cue.ancestors):
+        if t.i == verb.i:
+            break
+        if t.dep_ in {"advcl", "conj", "parataxis", "relcl"}:
+            return False  # 'denounced the war, becoming the first to break ranks': another act
     return not any(c.dep_ in {"nsubj", "csubj"} and cue in c.subtree for c in verb.children)
 
 
@@ -1201,8 +1245,11 @@ def _acts(head: Token, mentions: Sequence[MentionT]) -> bool:
     if verb is None or any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children):
         return False
     holder, deps = verb, {"nsubj"}
-    while holder.dep_ == "xcomp" and not any(c.dep_ in SUBJECT_DEPS for c in holder.children):
-        # the subject of the verb it depends on: 'the FSB is rumoured to be preparing a purge'
+    while (holder.dep_ == "xcomp" or (holder.dep_ == "advcl" and holder.tag_ == "VBG")) and not any(
+        c.dep_ in SUBJECT_DEPS for c in holder.children
+    ):
+        # the subject of the verb it depends on: 'the FSB is rumoured to be preparing a
+        # purge', 'the bloggers attacked the ministry, accusing its generals of lying'
         holder, deps = holder.head, {"nsubj", "nsubjpass"}
     return _subject_among(holder, mentions, deps)
 
@@ -1444,6 +1491,28 @@ def _scant(modifier: Token) -> bool:
     )
 
 
+def _linking(verb: Token) -> bool:
+    """'seem' or 'appear' as a guess: with what it seems to be ('appear to waver', 'seem
+    loyal', 'it appears that ...'), not 'cracks appeared in the ranks'."""
+    return any(
+        c.dep_ in {"xcomp", "ccomp", "acomp", "attr", "oprd", "expl"}
+        or (c.dep_ == "nsubj" and c.lower_ == "it")
+        or (c.dep_ == "prep" and c.lower_ in {"as", "like"})
+        for c in verb.children
+    )
+
+
+def _held_by(verb: Token, holders: set[int]) -> bool:
+    """The verb's subject holds the faction (one of the ``holders`` tokens), not only in a
+    clause on it: 'Kremlin insiders believe', 'a growing number of insiders believe'."""
+    for subject in (c for c in verb.children if c.dep_ == "nsubj"):
+        clauses = [c for c in subject.subtree if c.dep_ in {"relcl", "acl"}]
+        side = {t.i for c in clauses for t in c.subtree}
+        if holders.intersection(t.i for t in subject.subtree if t.i not in side):
+            return True
+    return False
+
+
 def _wished(verb: Token, holders: set[int]) -> bool:
     """The clause is what someone wishes or hopes for ('wish Putin would step down'), or
     what the faction (one of the ``holders`` tokens) fears ('fear that a deal would ...')."""
@@ -1554,15 +1623,19 @@ class Scope:
                 and (
                     t.lower_ in ADJUNCT_PREPS - CONCESSIVE_PREPS
                     or (t.lower_ == "from" and t.head.lemma_ in {"emerge", "recover"})
-                    or (  # 'in the aftermath of the mutiny', 'in the wake of'
-                        t.lower_ == "in"
-                        and any(c.dep_ == "pobj" and c.lemma_ in TIME_NOUNS for c in t.children)
+                    or (  # 'in the aftermath of the mutiny', 'within hours of the mutiny'
+                        t.lower_ in {"in", "within"}
+                        and any(
+                            c.dep_ == "pobj" and c.lemma_ in TIME_NOUNS | SPANS for c in t.children
+                        )
                     )
                 )
                 and not holds_mention
             ):
-                # a time: 'since the mutiny', 'emerged from the mutiny as ...'
+                # a time: 'since the mutiny', 'emerged from the mutiny as ...'; a hedge in
+                # it is the event's ('after reportedly being questioned')
                 stance_out.update(x.i for x in t.subtree)
+                hedge_out.update(x.i for x in t.subtree)
             elif t.dep_ == "prep" and t.lower_ in CONCESSIVE_PREPS:
                 if not holds_mention:
                     stance_out.update(x.i for x in t.subtree)
@@ -1751,6 +1824,56 @@ def _bound_locally(pronoun: Token) -> bool:
     return False
 
 
+def _trailing(verb: Token) -> bool:
+    """A reporting clause that closes the sentence after a comma, with nothing said after
+    it: '..., the political scientist Kirill Rogov said in an interview.'"""
+    doc = verb.doc
+    lo = verb.left_edge.i
+    if lo == 0 or doc[lo - 1].text not in {",", "—", "--"}:
+        return False
+    if any(c.dep_ in {"ccomp", "xcomp"} or c.lower_ == "that" for c in verb.children):
+        return False
+    end = len(doc)
+    while end > 0 and doc[end - 1].is_punct:
+        end -= 1
+    return verb.right_edge.i >= end - 1 and any(
+        c.dep_ == "nsubj" and c.i < verb.i for c in verb.children
+    )
+
+
+def _after_quote(verb: Token) -> bool:
+    """The verb's subject follows a closing quotation: '"...," Kremlin spokesman Dmitry
+    Peskov told reporters', however the parser hung the verb on the quotation."""
+    doc = verb.doc
+    for subject in (c for c in verb.children if c.dep_ == "nsubj" and c.i < verb.i):
+        k = subject.left_edge.i
+        if (
+            k >= 2
+            and doc[k - 1].text in (*_CLOSE_QUOTES, "''")
+            and doc[k - 2].text in {",", "?", "!"}
+        ):
+            return True
+    return False
+
+
+def _name_before(verb: Token) -> Token | None:
+    """A name right before the verb, after a comma, that the parser made an apposition of
+    something earlier ('..., Tatiana Stanovaya, founder of R.Politik, told Reuters')."""
+    doc = verb.doc
+    k = verb.i - 1
+    while k >= 0 and doc[k].is_punct:
+        k -= 1
+    if k < 0:
+        return None
+    found = None
+    for t in (doc[k], *doc[k].ancestors):
+        if t.right_edge.i >= verb.i:
+            break
+        if t.dep_ == "appos" and t.pos_ == "PROPN":
+            found = t
+    return found
+
+
 def _bare(noun: Token) -> bool:
     """A noun with nothing to say whose it is ('reports', 'the report'; not 'Russian media
     reports', 'an explosive report', 'a report by X')."""
@@ -1786,6 +1909,10 @@ def _name(token: Token, subjects: Sequence[Token] = ()) -> str:
     names = [c for c in names if c.pos_ == "PROPN"]
     if names:  # up to the name's last word: not a clause on it
         return doc[token.left_edge.i : names[0].i + 1].text
+    if token.lemma_.lower() in OUTLETS:  # 'the Kommersant newspaper', 'the TASS news agency'
+        own = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
+        if own:
+            return doc[own[0].left_edge.i : own[-1].i + 1].text
     if token.pos_ == "PROPN":
         parts = [c for c in token.children if c.dep_ in {"compound", "det"} and c.i < token.i]
         parts = [c for c in parts if c.pos_ == "PROPN" or c.dep_ == "det"]
@@ -1804,10 +1931,33 @@ def _name(token: Token, subjects: Sequence[Token] = ()) -> str:
     cut = [
         c
         for c in token.children
-        if c.dep_ in {"relcl", "acl", "appos", "prep", "punct"} and c.i > token.i
+        if c.dep_ in {"relcl", "acl", "appos", "prep", "punct"}
+        and c.i > token.i
+        and not _part_of_group(token, c)
     ]
     end = min((c.left_edge.i for c in cut), default=token.right_edge.i + 1)
-    return token.doc[token.left_edge.i : max(end, token.i + 1)].text
+    start = token.left_edge.i
+    while start < token.i and doc[start].is_punct:
+        start += 1  # the quotation mark the parser hung on it
+    return doc[start : max(end, token.i + 1)].text
+
+
+def _part_of_group(head: Token, child: Token) -> bool:
+    """What a vague group as written keeps after its noun: 'one of the sources', 'analysts
+    at the Carnegie Center', 'people who know him' (not a clause after a comma, nor one on
+    a single person: 'a former officer who fought in Ukraine')."""
+    doc = head.doc
+    if child.dep_ == "prep":
+        if child.lower_ == "of":
+            return head.pos_ == "NUM" or head.lower_ in QUANTIFIERS
+        return child.lower_ in AFFILIATIONS and child.i == head.i + 1
+    if child.dep_ == "relcl":  # a plural group the clause says who they are
+        return (
+            not doc[child.left_edge.i - 1].is_punct
+            and child.right_edge.i - child.left_edge.i < 8
+            and (head.tag_ == "NNS" or head.lower_ in QUANTIFIERS)
+        )
+    return False
 
 
 def _last_name(sentences: Sequence[Sentence], index: int) -> str | None:
