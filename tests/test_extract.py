@@ -767,7 +767,7 @@ def test_data_files_are_documented():
         ("Putin's old friends from St Petersburg have stayed loyal.", ["elites"], "loyal"),
         (
             "The Investigative Committee has opened a criminal case against several generals.",
-            ["military"],
+            ["siloviki", "military"],
             "targeted",
         ),
         # a loyal word turns disloyal over what it backs, not what it is kept from
@@ -1490,3 +1490,68 @@ def test_clause_scope_and_attribution(extract, text, stance, certainty, source):
     claim = one(extract, text)
     assert (claim.stance, claim.certainty) == (stance, certainty)
     assert (claim.source or "").lower() == (source or "").lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "factions", "stance"),
+    [
+        # what a claim sets aside is not its stance
+        ("The FSB, rather than resenting the war, has embraced it.", ["fsb"], "neutral"),
+        ("For the siloviki the war is a crusade rather than a blunder.", ["siloviki"], "neutral"),
+        ("The generals, instead of plotting a coup, rallied behind Putin.", ["military"], "loyal"),
+        (
+            "Most generals, whatever their private doubts, will keep following orders.",
+            ["military"],
+            "loyal",
+        ),
+        ("The oligarchs are too compromised to organise a revolt.", ["oligarchs"], "loyal"),
+        (
+            "The oligarchs would side with Putin in any showdown with rivals.",
+            ["oligarchs"],
+            "loyal",
+        ),
+        ("In my view the elite's loyalty is hollow.", ["elites"], "disloyal"),
+        # analysts' idiom for being bound to the regime, and for drifting from it
+        ("The siloviki are the principal beneficiaries of the war.", ["siloviki"], "loyal"),
+        ("The tycoons have made their peace with the war.", ["oligarchs"], "loyal"),
+        (
+            "Sechin has welded his company's fortunes to the Kremlin.",
+            ["oligarchs", "siloviki"],
+            "loyal",
+        ),
+        ("The inner circle shares his fate.", ["elites"], "loyal"),
+        ("The arms magnates have profited handsomely from the war.", ["oligarchs"], "loyal"),
+        ("The security services would be the last to desert Putin.", ["fsb"], "loyal"),
+        ("The generals have burned their bridges.", ["military"], "loyal"),
+        ("Sechin remains in Putin's good graces.", ["oligarchs", "siloviki"], "loyal"),
+        ("Some generals might sell out the regime.", ["military"], "disloyal"),
+        ("The officers could turn their guns on the Kremlin.", ["military"], "disloyal"),
+        ("Many Kremlin insiders would welcome a successor.", ["elites"], "disloyal"),
+        ("The commanders stood aside during the march.", ["military"], "disloyal"),
+        ("Top managers have moved their families abroad.", ["elites"], "disloyal"),
+        ("One cannot exclude that the FSB is preparing for life after Putin.", ["fsb"], "disloyal"),
+        ("The tycoon was humiliated and then sacrificed.", ["oligarchs"], "targeted"),
+        ("The elite lives under the threat of criminal cases.", ["elites"], "targeted"),
+        # who is a faction
+        ("FSB Colonel Kirill Cherkalin was arrested in 2019.", ["fsb"], "targeted"),
+        ("The former governor of Kursk was accused of embezzlement.", ["elites"], "targeted"),
+        ("Several businessmen were detained.", ["oligarchs"], "targeted"),
+        ("Seven senior executives of energy companies died last year.", ["oligarchs"], "neutral"),
+        ("The Investigative Committee and the prosecutors are rivals.", ["siloviki"], "neutral"),
+        (
+            "Usmanov has challenged the sanctions at the EU's General Court.",
+            ["oligarchs"],
+            "neutral",
+        ),
+        ("The GRU officers were redeployed to Africa.", ["military"], "neutral"),
+        # only the one who relays it: no claim about them
+        ("Drones struck an oil depot overnight, the regional governor said.", [], None),
+    ],
+)
+def test_analysts_idiom_and_what_a_claim_sets_aside(extract, text, factions, stance):
+    claims = extract(text)
+    if not factions:
+        assert claims == []
+        return
+    assert len(claims) == 1, [c.text for c in claims]
+    assert (claims[0].factions, claims[0].stance) == (factions, stance)

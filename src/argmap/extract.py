@@ -160,6 +160,14 @@ UNITS = {
     "division", "brigade", "battalion", "squad", "commando", "guard", "guards", "fighter",
     "corps", "formation", "sniper", "marine", "pilot", "spetsnaz", "infantry", "airborne",
 }  # fmt: skip
+#: Verbs that relay what someone says, not what they think: a faction that only says
+#: something neutral is no claim ('drones struck a refinery, the regional governor said').
+RELAY = {
+    "say", "tell", "report", "announce", "add", "state", "confirm", "note", "write",
+    "declare", "explain", "reveal", "disclose", "brief",
+}  # fmt: skip
+#: The rule of military ranks before a name ('General Surovikin').
+TITLE_RULE = "military.general-title"
 #: Words for the people of any body: 'officers of the Fifth Service' are the service's.
 MEMBERS = {"officers", "officer", "officials", "official", "agents", "staff", "personnel"}
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
@@ -373,8 +381,14 @@ class Extractor:
             antecedent = self.antecedent(doc, mentions, inherited)
             if not mentions or not _is_clause(doc):
                 continue
+            speaking: set[int] | None = None
             for draft in self.split(doc, mentions):
-                claims.append(self.label(doc_id, text, sentence, doc, draft, speakers, sentences))
+                claim = self.label(doc_id, text, sentence, doc, draft, speakers, sentences)
+                if claim.stance == "neutral":
+                    speaking = self._speakers(doc, RELAY) if speaking is None else speaking
+                    if all(m[1].i in speaking for m in draft.mentions):
+                        continue  # 'drones struck a refinery, the regional governor said'
+                claims.append(claim)
         return claims
 
     # -- step 2: mentions ---------------------------------------------------------------
@@ -510,12 +524,15 @@ class Extractor:
                 kept = [m for m in kept if m not in causes or m[2] in others]
         return kept
 
-    def _speakers(self, doc: Doc) -> set[int]:
+    def _speakers(self, doc: Doc, verbs: set[str] | None = None) -> set[int]:
         """The tokens that name who says something: after 'according to', and the subject
-        of a reporting verb with a clause of what was said."""
+        of a reporting verb with a clause of what was said (only these ``verbs``, when given:
+        no 'according to' then)."""
         found: set[int] = set()
         for m in self._matches(doc, "reporting"):
             token = doc[m.start]
+            if verbs is not None and token.lemma_ not in verbs:
+                continue
             if m.rule.label == "possessive":
                 found.update(range(m.start + 1, m.end - 2))
                 continue
@@ -768,6 +785,16 @@ class Extractor:
                 f.label, f.rule = "neutral", f.rule + "+external-actor"
             if f.label == "disloyal" and _topic(head, mentions):
                 f.label, f.rule = "neutral", f.rule + "+topic"
+        loyal_heads = {f.head.i for f in found if f.label == "loyal"}
+        found = [
+            f
+            for f in found
+            if not (
+                f.label == "disloyal"
+                and f.head.lemma_ in CONFLICTS
+                and loyal_heads.intersection(a.i for a in f.head.ancestors)
+            )
+        ]  # 'side with Putin in any showdown with the FSB': the fight they would take his side in
         # 'denounced the mutiny': the verb that turned the mutiny is no cue of its own
         return [f for f in found if not reversing.intersection(t.i for t in f.tokens)]
 
@@ -950,11 +977,15 @@ def _example_of(token: Token, group: Token) -> bool:
 def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
     """Without a one-word mention of people ('officers') that belong to another faction's
     body named right after it ('officers of its Fifth Service', 'officials from the FSB'),
-    or named as the subject whose they are ('the FSB arrested its own officers')."""
+    or named as the subject whose they are ('the FSB arrested its own officers'), nor a
+    rank held in a body named right before it ('FSB Colonel Kirill Cherkalin')."""
     by_head = {m[1].i: m[2] for m in mentions}
     kept = []
     for m in mentions:
-        _first, last, faction, _rule = m
+        first, last, faction, rule = m
+        before = by_head.get(first.i - 1)
+        if rule == TITLE_RULE and before is not None and before != faction:
+            continue  # 'FSB Colonel Kirill Cherkalin': a rank of the FSB's
         if _members(m):
             owners = {
                 by_head[g.i]
@@ -1184,6 +1215,10 @@ def _worn(cue: Token, verb: Token) -> bool:
         return False
     if cue in verb.subtree:
         return True
+    if verb.dep_ in {"acomp", "attr"}:  # 'their obedience is skin-deep'
+        subjects = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
+        if any(cue in s.subtree for s in subjects):
+            return True
     if verb.dep_ == "conj" and not any(c.dep_ in {"nsubj", "nsubjpass"} for c in verb.children):
         # 'their loyalty is transactional and could evaporate': the first verb's subject
         subjects = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
@@ -1333,6 +1368,36 @@ def _concessive_opening(doc: Doc, lo: int, hi: int) -> range | None:
     return None
 
 
+def _asides(doc: Doc, lo: int, hi: int) -> list[range]:
+    """What a claim sets aside: the alternative it rejects ('rather than resenting the war',
+    'instead of plotting', 'a crusade rather than a miscalculation'), and a concession
+    between commas ('most generals, whatever their frustrations, will ...', 'however
+    often he reshuffles them')."""
+    found = []
+    for k in range(lo, hi - 1):
+        t = doc[k]
+        pair = (t.lower_, doc[k + 1].lower_)
+        if pair in {("rather", "than"), ("instead", "of")}:
+            other = doc[k + 1]
+            if other.dep_ == "cc":  # 'a crusade rather than a miscalculation'
+                conj = [c for c in other.head.children if c.dep_ == "conj" and c.i > other.i]
+                if conj:
+                    found.append(range(k, conj[0].right_edge.i + 1))
+            else:
+                found.append(range(k, max(other.right_edge.i, k + 1) + 1))
+        elif (
+            k > lo
+            and doc[k - 1].text == ","
+            and (
+                t.lower_ in {"whatever", "whichever"}
+                or (t.lower_ == "however" and doc[k + 1].pos_ in {"ADJ", "ADV"})
+            )
+        ):
+            end = next((j for j in range(k + 1, hi) if doc[j].text in {",", ";", "—"}), hi)
+            found.append(range(k, end))
+    return found
+
+
 def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set[int]) -> bool:
     """An odd number of negations of the cue (not, never, neither ... nor, no longer,
     refused to, unlikely to, no sign that, no sign of, without).
@@ -1375,10 +1440,10 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
             count += 1  # 'far from united', 'far from being a threat'
         if (
             node.dep_ == "xcomp"
-            and node.head.pos_ == "ADJ"
+            and (node.head.pos_ == "ADJ" or node.head.tag_ == "VBN")
             and any(c.dep_ == "advmod" and c.lower_ == "too" for c in node.head.children)
         ):
-            count += 1  # 'too frightened to move against him'
+            count += 1  # 'too frightened to move against him', 'too compromised to revolt'
         if (
             node.dep_ == "conj"
             and node.head.lower_ == "anything"
@@ -1673,6 +1738,12 @@ class Scope:
             # 'For all the talk of a coup, ...', 'Whatever misgivings they harbour, ...'
             stance_out.update(opening)
             hedge_out.update(opening)
+        for aside in _asides(doc, lo, hi):
+            if not mention_tokens.intersection(aside):
+                # 'rather than resenting the war', 'most generals, whatever their
+                # frustrations, ...': what the claim sets aside
+                stance_out.update(aside)
+                hedge_out.update(aside)
         relative: set[int] = set()
         side: set[int] = set()
         for _first, last, _faction, _rule in mentions:
