@@ -1555,3 +1555,37 @@ def test_analysts_idiom_and_what_a_claim_sets_aside(extract, text, factions, sta
         return
     assert len(claims) == 1, [c.text for c in claims]
     assert (claims[0].factions, claims[0].stance) == (factions, stance)
+
+
+@pytest.mark.parametrize(
+    ("text", "factions", "stance"),
+    [
+        ("Bortnikov blamed Ukraine and Western intelligence for the attack.", ["fsb"], "neutral"),
+        ("The generals blamed the Kremlin for the defeat.", ["military"], "disloyal"),
+        ("The tycoon was punished for calling for peace.", ["oligarchs"], "targeted"),
+        ("The Kremlin pinned the blame on the generals.", ["military"], "targeted"),
+        ("Bortnikov echoed the Kremlin line on the attack.", ["fsb"], "loyal"),
+        ("The National Guard exists to protect the regime.", ["military"], "loyal"),
+        ("Thousands of officers volunteered to return to service.", ["military"], "loyal"),
+        (
+            "Business leaders donated drones and body armour to units at the front.",
+            ["oligarchs"],
+            "loyal",
+        ),
+        ("The generals rallied behind Putin.", ["military"], "loyal"),
+        ("A few Kremlin officials turned up at the opposition rallies.", ["elites"], "disloyal"),
+        ("Some Kremlin officials sympathised with the protesters.", ["elites"], "disloyal"),
+        ("None of the businessmen raised an objection.", ["oligarchs"], "loyal"),
+        ("Several hundred servicemen refused to cross into Ukraine.", ["military"], "disloyal"),
+        ("The governors waited to see which way the wind would blow.", ["elites"], "disloyal"),
+        ("The elites might coalesce around an alternative to Putin.", ["elites"], "disloyal"),
+        ("Gerasimov could be the next to fall.", ["military"], "targeted"),
+        ("The FSB has never been known to question an order from Putin.", ["fsb"], "loyal"),
+        ("Nobody in the elite will challenge the FSB.", ["fsb", "elites"], "loyal"),
+        ("The siloviki cheered the mobilisation decree.", ["siloviki"], "loyal"),
+    ],
+)
+def test_what_the_faction_does_and_to_whom(extract, text, factions, stance):
+    claims = extract(text)
+    assert len(claims) == 1, [c.text for c in claims]
+    assert (claims[0].factions, claims[0].stance) == (factions, stance)

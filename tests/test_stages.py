@@ -293,3 +293,32 @@ def test_list_and_quote_markers_are_no_part_of_the_sentence(rules, nlp, line, se
     sentences = split_sentences(split_blocks(text, rules), nlp)
     last = sentences[-1]
     assert (last.text, text[last.start : last.end]) == (sentence, sentence)
+
+
+@pytest.mark.parametrize(
+    "line, kinds",
+    [
+        # a scraper's date before the first paragraph: the paragraph is body
+        (
+            "date 2023-07-19 The mutiny has revealed how brittle the army is. Nobody expected it.",
+            [
+                ("byline", "date 2023-07-19"),
+                ("body", "The mutiny has revealed how brittle the army is. Nobody expected it."),
+            ],
+        ),
+        # before a caption or a heading: read as what it is
+        (
+            "date 2022-03-25 Why the generals stay loyal",
+            [("byline", "date 2022-03-25"), ("title", "Why the generals stay loyal")],
+        ),
+        # a date alone is a byline line
+        ("date 2022-03-25", [("byline", "date 2022-03-25")]),
+        ("March 3, 2022", [("byline", "March 3, 2022")]),
+    ],
+)
+def test_a_scrapers_date_is_split_from_the_line_it_opens(rules, line, kinds):
+    text = f" {line}\n\nThe generals are loyal.\n"
+    blocks = split_blocks(text, rules)
+    for block in blocks:
+        assert text[block.start : block.end] == block.text
+    assert [(b.kind, b.text) for b in blocks[: len(kinds)]] == kinds

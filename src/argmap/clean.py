@@ -91,10 +91,10 @@ def split_blocks(text: str, rules: RuleSet) -> list[Block]:
         if not content:
             continue
         kind, rule = classify_line(content, rules)
-        if kind == "heading" and not seen_body and not titled:
-            kind, titled = "title", True
-        seen_body = seen_body or kind == "body"
-        if kind == "body" and (dateline := _dateline(content, rules)) is not None:
+        dateline = _dateline(content, rules)
+        if dateline is not None and (kind == "body" or dateline[0].id == DATE_PREFIX):
+            # 'MOSCOW (AP) — ...' opens a paragraph; 'date 2023-07-19 ...' any line: the
+            # line after it is read on its own
             found, cut = dateline
             head = content[:cut].rstrip()
             blocks.append(
@@ -107,10 +107,19 @@ def split_blocks(text: str, rules: RuleSet) -> list[Block]:
                 )
             )
             content, start = content[cut:], start + cut
+            if found.id == DATE_PREFIX:
+                kind, rule = classify_line(content, rules)
+        if kind == "heading" and not seen_body and not titled:
+            kind, titled = "title", True
+        seen_body = seen_body or kind == "body"
         blocks.append(
             Block(start=start, end=start + len(content), text=content, kind=kind, rule=rule)
         )
     return _join_wrapped(text, blocks)
+
+
+#: The dateline rule of a date a scraper puts before a line of any kind.
+DATE_PREFIX = "dateline.date"
 
 
 def _dateline(line: str, rules: RuleSet) -> tuple[Rule, int] | None:

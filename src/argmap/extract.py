@@ -739,6 +739,9 @@ class Extractor:
             for m in matches
         )
         reversers = [m for m in matches if m.rule.type == "reverse"]
+        foreign_words = {
+            i for m in self._matches(doc, "foreign") for i in range(m.start, m.end)
+        } | {i for m in matches if m.rule.type == "external" for i in range(m.start, m.end)}
         found: list[Found] = []
         for m in longest(x for x in matches if x.rule.type == "stance"):
             if m.start not in allowed or _inside(m, pseudos):
@@ -758,6 +761,13 @@ class Extractor:
                 and not _acts(head, mentions)
             ):  # 'the generals blame the Kremlin for the army's failures' blames nobody of theirs
                 f.label = rule.patient
+            elif (
+                rule is not None
+                and rule.patient
+                and f.label == "disloyal"
+                and _aimed_abroad(head, foreign_words)
+            ):  # 'Bortnikov blamed Ukraine and Western intelligence': no turn against the regime
+                f.label, f.rule = "neutral", f.rule + "+foreign-target"
             if f.label == "disloyal":
                 for r in reversers:
                     if r.rule.label != "loyal" and _acted_on(head, doc[r.start]):
@@ -1205,6 +1215,15 @@ def _acted_on(cue: Token, verb: Token) -> bool:
             break
         if t.dep_ in {"advcl", "conj", "parataxis", "relcl"}:
             return False  # 'denounced the war, becoming the first to break ranks': another act
+        if (
+            t.dep_ == "prep"
+            and t.lower_ in {"for", "over"}
+            and t.head.i == verb.i
+            and any(c.dep_ in {"dobj", "nsubjpass", "auxpass"} for c in verb.children)
+        ):
+            # 'punished for calling for peace', 'punished them for it': the reason, not what
+            # is crushed ('hunt for traitors' is)
+            return False
     return not any(c.dep_ in {"nsubj", "csubj"} and cue in c.subtree for c in verb.children)
 
 
@@ -1226,6 +1245,15 @@ def _worn(cue: Token, verb: Token) -> bool:
     return verb.dep_ in {"amod", "acl"} and verb.head.i == cue.i  # 'waning support'
 
 
+def _aimed_abroad(head: Token, foreign_words: set[int]) -> bool:
+    """The cue's object is another country or the West ('blamed Ukraine and Western
+    intelligence for the attack', 'criticised the West')."""
+    objects = [c for c in head.children if c.dep_ == "dobj"]
+    return bool(objects) and all(
+        foreign_words.intersection(t.i for t in o.subtree) for o in objects
+    )
+
+
 def _causative_subject(token: Token) -> Token | None:
     for anc in token.ancestors:
         if anc.dep_ in {"nsubj", "csubj"} and anc.head.lemma_ in CAUSATIVE:
@@ -1241,6 +1269,8 @@ def _is_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
         c.dep_ == "aux" and c.lemma_ == "have" for c in head.children
     ):
         return True
+    # 'pinned the blame on regional officials': the noun's verb puts it on the faction
+    carrier = head.head if head.dep_ == "dobj" and head.pos_ == "NOUN" else None
     for _first, last, _faction, _rule in mentions:
         for t in (last, *last.ancestors):
             if t.i == head.i:
@@ -1248,6 +1278,13 @@ def _is_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
             if t.dep_ in {"dobj", "nsubjpass"} and t.head.i == head.i:
                 return True
             if t.dep_ == "pobj" and t.head.head.i == head.i and t.head.lower_ not in {"with", "by"}:
+                return True
+            if (
+                carrier is not None
+                and t.dep_ == "pobj"
+                and t.head.lower_ in {"on", "onto"}
+                and t.head.head.i == carrier.i
+            ):
                 return True
     return (
         head.dep_ in {"pobj", "dobj"}
