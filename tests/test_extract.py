@@ -1436,19 +1436,19 @@ def test_a_word_the_model_hardly_knows_is_parsed_as_a_familiar_one(
         ("The Rotenbergs won billions in state construction contracts.", "loyal", "asserted", None),
         ("Putin removed the defence minister in May.", "targeted", "asserted", None),
         ("Several officers were held for questioning.", "targeted", "asserted", None),
-        # who says it
+        # who says it; reported second-hand, a claim is hedged (quoted, it is the speaker's)
         (
             "The elites see no alternative to Putin, the sociologist Denis Volkov said in an "
             "interview.",
             "loyal",
-            "asserted",
+            "hedged",
             "the sociologist Denis Volkov",
         ),
         (
             "The generals are furious, Abbas Gallyamov, a former Kremlin speechwriter, told "
             "the BBC.",
             "disloyal",
-            "asserted",
+            "hedged",
             "Abbas Gallyamov",
         ),
         (
@@ -1460,20 +1460,20 @@ def test_a_word_the_model_hardly_knows_is_parsed_as_a_familiar_one(
         (
             "The oligarchs are quietly moving money abroad, one of the bankers said.",
             "disloyal",
-            "asserted",
+            "hedged",
             "one of the bankers",
         ),
         (
             "The siloviki have never been stronger, say analysts at the Higher School of "
             "Economics.",
             "neutral",
-            "asserted",
+            "hedged",
             "analysts at the Higher School of Economics",
         ),
         (
             "The oligarchs have closed ranks, according to people who know them.",
             "loyal",
-            "asserted",
+            "hedged",
             "people who know them",
         ),
         (

@@ -166,6 +166,11 @@ RELAY = {
     "say", "tell", "report", "announce", "add", "state", "confirm", "note", "write",
     "declare", "explain", "reveal", "disclose", "brief",
 }  # fmt: skip
+#: Words for the regime as the one who acts: 'the Kremlin pinned the blame on ...'.
+REGIME = {
+    "kremlin", "putin", "president", "government", "authorities", "state", "regime",
+    "moscow", "prosecutors", "investigators", "court", "courts",
+}  # fmt: skip
 #: The rule of military ranks before a name ('General Surovikin').
 TITLE_RULE = "military.general-title"
 #: Words for the people of any body: 'officers of the Fifth Service' are the service's.
@@ -208,6 +213,14 @@ class Found:
     def text(self) -> str:
         doc = self.tokens[0].doc
         return doc[self.tokens[0].i : self.tokens[-1].i + 1].text
+
+
+class Attribution(NamedTuple):
+    """Who a claim is attributed to, by which rule, and the words that say so."""
+
+    name: str | None
+    rule: str | None
+    cue: list[Token]
 
 
 @dataclass
@@ -386,7 +399,7 @@ class Extractor:
                 claim = self.label(doc_id, text, sentence, doc, draft, speakers, sentences)
                 if claim.stance == "neutral":
                     speaking = self._speakers(doc, RELAY) if speaking is None else speaking
-                    if all(m[1].i in speaking for m in draft.mentions):
+                    if all(_noun_of(m[1]).i in speaking for m in draft.mentions):
                         continue  # 'drones struck a refinery, the regional governor said'
                 claims.append(claim)
         return claims
@@ -526,12 +539,15 @@ class Extractor:
 
     def _speakers(self, doc: Doc, verbs: set[str] | None = None) -> set[int]:
         """The tokens that name who says something: after 'according to', and the subject
-        of a reporting verb with a clause of what was said (only these ``verbs``, when given:
-        no 'according to' then)."""
+        of a reporting verb with a clause of what was said. With ``verbs``, only the head
+        words of the subjects of these verbs ('governor' of 'the regional governor said',
+        not 'Surovikin' of 'Surovikin's daughter said')."""
         found: set[int] = set()
         for m in self._matches(doc, "reporting"):
             token = doc[m.start]
-            if verbs is not None and token.lemma_ not in verbs:
+            if verbs is not None:
+                if token.lemma_ in verbs and any(c.dep_ == "ccomp" for c in token.children):
+                    found.update(c.i for c in token.children if c.dep_ == "nsubj")
                 continue
             if m.rule.label == "possessive":
                 found.update(range(m.start + 1, m.end - 2))
@@ -690,9 +706,19 @@ class Extractor:
             # 'commanders who were suspected of disloyalty were purged': the hedge of a
             # relative clause on the faction is a side clause's, when the stance is not
             hedges = [h for h in hedges if not all(t.i in scope.side for t in h.tokens)]
-        source, source_rule = self._source(
-            doc, scope.hedge, sentence, speakers, sentences, draft.mentions
-        )
+        attribution = self._source(doc, scope.hedge, sentence, speakers, sentences, draft.mentions)
+        source, source_rule = attribution.name, attribution.rule
+        reported = self.rules.by_id(source_rule) if source_rule else None
+        if (
+            reported is not None
+            and reported.certainty == "hedged"
+            and not hedges
+            and not _quoted(doc, draft.mentions)
+            and not _first_hand(attribution.cue, holders)
+        ):
+            # 'The generals are furious, Gallyamov said': reported second-hand (a quotation
+            # in the speaker's own words is theirs, asserted)
+            hedges = [Found(source_rule, "evidential", attribution.cue)]
         mentions = []
         for first, last, faction, rule in sorted(
             draft.mentions, key=lambda m: (m[0].i, self.order.get(m[2], 99))
@@ -879,7 +905,7 @@ class Extractor:
         speakers: dict[int, str],
         sentences: Sequence[Sentence],
         mentions: Sequence[MentionT] = (),
-    ) -> tuple[str | None, str | None]:
+    ) -> Attribution:
         quoted = speakers.get(sentence.index)
         own = {m[1].i for m in mentions}
         for m in self._matches(doc, "reporting"):
@@ -887,10 +913,14 @@ class Extractor:
             if m.rule.label == "according":
                 objs = [t for t in doc[m.end - 1].children if t.dep_ == "pobj"]
                 if objs and not (objs[0].lemma_.lower() in DOCUMENTS and _bare(objs[0])):
-                    return _name(_author(objs[0])), m.rule.id
+                    return Attribution(
+                        _name(_author(objs[0])), m.rule.id, list(doc[m.start : m.end])
+                    )
                 continue  # 'according to reports': no one in particular
             if m.rule.label == "possessive":  # 'in Stanovaya's view': the name before 's
-                return doc[m.start + 1 : m.end - 2].text, m.rule.id
+                return Attribution(
+                    doc[m.start + 1 : m.end - 2].text, m.rule.id, list(doc[m.start : m.end])
+                )
             if m.rule.label != "speech" or token.pos_ not in {"VERB", "AUX"}:
                 continue
             if token.lemma_ == "add" and any(c.dep_ == "dobj" for c in token.children):
@@ -939,12 +969,12 @@ class Extractor:
                 continue
             if low in {"i", "we"}:
                 if quoted:
-                    return quoted, "source.quotation"
+                    return Attribution(quoted, "source.quotation", [])
                 continue
             if low in {"he", "she"}:
                 who = quoted or _last_name(sentences, sentence.index)
                 if who:
-                    return who, m.rule.id
+                    return Attribution(who, m.rule.id, list(doc[m.start : m.end]))
                 continue
             if subject.lemma_.lower() in NOT_SOURCES:
                 continue  # 'a steady trickle of resignations suggests ...': no one says it
@@ -954,18 +984,18 @@ class Extractor:
                 author = _author(subject)
                 if author is subject and _bare(subject):
                     continue  # 'Reports suggest ...': no one in particular
-                return _name(author), m.rule.id
+                return Attribution(_name(author), m.rule.id, list(doc[m.start : m.end]))
             if subject.lemma_ in ANONYMOUS:
                 # 'Sources told Meduza ...': the outlet that relays them is the source
                 outlets = [
                     c for c in token.children if c.dep_ in {"dobj", "dative"} and c.pos_ == "PROPN"
                 ]
                 if outlets:
-                    return _name(outlets[0]), m.rule.id
-            return _name(subject, subjects), m.rule.id
+                    return Attribution(_name(outlets[0]), m.rule.id, list(doc[m.start : m.end]))
+            return Attribution(_name(subject, subjects), m.rule.id, list(doc[m.start : m.end]))
         if quoted:
-            return quoted, "source.quotation"
-        return None, None
+            return Attribution(quoted, "source.quotation", [])
+        return Attribution(None, None, [])
 
 
 # -- helpers on the parse -----------------------------------------------------------------
@@ -1269,8 +1299,13 @@ def _is_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
         c.dep_ == "aux" and c.lemma_ == "have" for c in head.children
     ):
         return True
-    # 'pinned the blame on regional officials': the noun's verb puts it on the faction
+    # 'the Kremlin pinned the blame on regional officials': the noun's verb puts it on the
+    # faction, when the regime does ('Prigozhin laid the blame on the top brass' is his attack)
     carrier = head.head if head.dep_ == "dobj" and head.pos_ == "NOUN" else None
+    if carrier is not None and not any(
+        c.dep_ == "nsubj" and c.lower_ in REGIME for c in carrier.children
+    ):
+        carrier = None
     for _first, last, _faction, _rule in mentions:
         for t in (last, *last.ancestors):
             if t.i == head.i:
@@ -1602,6 +1637,32 @@ def _linking(verb: Token) -> bool:
         or (c.dep_ == "prep" and c.lower_ in {"as", "like"})
         for c in verb.children
     )
+
+
+def _first_hand(cue: Sequence[Token], holders: set[int]) -> bool:
+    """Who says it is the faction itself ('the generals fear that ...', 'Kremlin insiders
+    believe ...': what they say or think, stated) or a document ('a report by the Carnegie
+    Endowment concluded ...': its authors' published finding)."""
+    if not cue:
+        return False
+    verb = cue[0]
+    said_by = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
+    said_by += [o for t in cue for o in t.children if o.dep_ == "pobj"]
+    return any(
+        holders.intersection(t.i for t in who.subtree) or who.lemma_.lower() in DOCUMENTS
+        for who in said_by
+    )
+
+
+def _quoted(doc: Doc, mentions: Sequence[MentionT]) -> bool:
+    """A mention stands inside a quotation: the speaker's own words ('"The siloviki are
+    putting distance between themselves and the president," Soldatov said')."""
+    text = doc.text
+    for first, _last, _faction, _rule in mentions:
+        before = text[: first.idx]
+        if before.count("\u201c") > before.count("\u201d") or before.count('"') % 2 == 1:
+            return True
+    return False
 
 
 def _held_by(verb: Token, holders: set[int]) -> bool:

@@ -89,6 +89,7 @@ class Rule(BaseModel):
     position: Literal["initial", "early", "anywhere"] | None = None
     deps: list[str] = Field(default_factory=list)
     requires: str | None = None
+    certainty: Literal["hedged", "asserted"] | None = None
     trim: int = Field(
         default=0, ge=0, description="tokens of context to drop from the end of a match"
     )
@@ -117,6 +118,8 @@ class Rule(BaseModel):
             raise ValueError(f"label: must be one of {', '.join(STANCE_LABELS)}")
         if self.type == "discourse" and self.label not in ("supports", "contrasts"):
             raise ValueError("label: must be supports or contrasts")
+        if self.certainty is not None and self.type != "reporting":
+            raise ValueError("certainty: only reporting rules take a certainty")
         if self.patient is not None and self.patient not in STANCE_LABELS:
             raise ValueError(f"patient: must be one of {', '.join(STANCE_LABELS)}")
         if self.type == "parse_as" and not (
