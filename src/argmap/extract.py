@@ -718,7 +718,7 @@ class Extractor:
         ):
             # 'The generals are furious, Gallyamov said': reported second-hand (a quotation
             # in the speaker's own words is theirs, asserted)
-            hedges = [Found(source_rule, "evidential", attribution.cue)]
+            hedges = [Found(reported.id, "evidential", attribution.cue)]
         mentions = []
         for first, last, faction, rule in sorted(
             draft.mentions, key=lambda m: (m[0].i, self.order.get(m[2], 99))
