@@ -1589,3 +1589,39 @@ def test_what_the_faction_does_and_to_whom(extract, text, factions, stance):
     claims = extract(text)
     assert len(claims) == 1, [c.text for c in claims]
     assert (claims[0].factions, claims[0].stance) == (factions, stance)
+
+
+@pytest.mark.parametrize(
+    ("text", "factions", "stance"),
+    [
+        # real analysts' phrasing
+        (
+            "The elites have been unable to muster any enthusiasm for the war.",
+            ["elites"],
+            "disloyal",
+        ),
+        ("Hardly anyone in the elite shares Putin's goals.", ["elites"], "disloyal"),
+        ("The technocrats share the president's worldview.", ["elites"], "loyal"),
+        ("The acquiescence of the elite has started to fray.", ["elites"], "disloyal"),
+        ("The police and the National Guard behaved passively.", ["military"], "disloyal"),
+        ("The FSB failed to act on an American warning.", ["fsb"], "neutral"),
+        ("Kremlin officials now work slowly and without zeal.", ["elites"], "disloyal"),
+        ("The technocrats feared Putin was about to escalate.", ["elites"], "neutral"),
+        ("The generals fear Putin.", ["military"], "loyal"),
+        ("The war has been a cold shower for the billionaires.", ["oligarchs"], "neutral"),
+        ("Several generals were showered with medals.", ["military"], "loyal"),
+    ],
+)
+def test_analysts_phrasing_in_real_articles(extract, text, factions, stance):
+    claims = extract(text)
+    assert len(claims) == 1, [c.text for c in claims]
+    assert (claims[0].factions, claims[0].stance) == (factions, stance)
+
+
+def test_reported_claim_is_hedged_and_names_its_rule_once(extract):
+    claim = one(extract, "The generals are furious, the analyst Abbas Gallyamov said.")
+    assert claim.certainty == "hedged"
+    assert claim.rules.count("source.say") == 1
+    quoted = one(extract, '"The generals are furious," the analyst Abbas Gallyamov said.')
+    assert quoted.certainty == "asserted"
+    assert quoted.source == "the analyst Abbas Gallyamov"

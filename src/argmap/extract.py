@@ -734,7 +734,7 @@ class Extractor:
         rules = sorted(
             {m.rule for m in mentions} | {c.rule for c in stance_cues} | {h.rule for h in hedges}
         )
-        if source_rule:
+        if source_rule and source_rule not in rules:
             rules.append(source_rule)
         return Claim(
             id=f"{doc_id}:{start}-{end}",
@@ -1264,7 +1264,8 @@ def _worn(cue: Token, verb: Token) -> bool:
         return False
     if cue in verb.subtree:
         return True
-    if verb.dep_ in {"acomp", "attr"}:  # 'their obedience is skin-deep'
+    if verb.dep_ in {"acomp", "attr", "xcomp"}:
+        # 'their loyalty is hollow', 'their acquiescence has started to fray'
         subjects = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
         if any(cue in s.subtree for s in subjects):
             return True
@@ -1502,7 +1503,7 @@ def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set
     for node in path:
         if node.i not in skip and node.i != head.i and node.lemma_.lower() in predicates:
             count += 1  # 'refused to back', 'unlikely to turn against'
-        if node.i != head.i and node.dep_ == "prep" and node.lower_ == "without":
+        if node.i != head.i and node.dep_ in {"prep", "conj"} and node.lower_ == "without":
             count += 1  # 'stayed without breaking ranks', 'without breaking with him'
         if (
             node.dep_ == "prep"
@@ -1699,6 +1700,10 @@ def _no_one(subject: Token) -> bool:
     'few (analysts)'; not 'a few'."""
     if subject.lower_ in {"none", "nobody", "neither", "nothing", "few", "little"}:
         return not any(g.lower_ == "a" for g in subject.children)
+    if subject.lower_ in {"anyone", "anybody", "any"} and any(
+        g.lower_ in {"hardly", "scarcely", "barely"} for g in subject.children
+    ):
+        return True  # 'hardly anyone shares his goals'
     a_few = any(t.lower_ == "a" for g in subject.children for t in (g, *g.children))
     return any(
         (g.dep_ in {"preconj", "det"} and g.lower_ in {"neither", "no", "none"})
