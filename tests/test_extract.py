@@ -1436,19 +1436,19 @@ def test_a_word_the_model_hardly_knows_is_parsed_as_a_familiar_one(
         ("The Rotenbergs won billions in state construction contracts.", "loyal", "asserted", None),
         ("Putin removed the defence minister in May.", "targeted", "asserted", None),
         ("Several officers were held for questioning.", "targeted", "asserted", None),
-        # who says it; reported second-hand, a claim is hedged (quoted, it is the speaker's)
+        # who says it; reported second-hand by no one named, a claim is hedged
         (
             "The elites see no alternative to Putin, the sociologist Denis Volkov said in an "
             "interview.",
             "loyal",
-            "hedged",
+            "asserted",
             "the sociologist Denis Volkov",
         ),
         (
             "The generals are furious, Abbas Gallyamov, a former Kremlin speechwriter, told "
             "the BBC.",
             "disloyal",
-            "hedged",
+            "asserted",
             "Abbas Gallyamov",
         ),
         (
@@ -1618,10 +1618,14 @@ def test_analysts_phrasing_in_real_articles(extract, text, factions, stance):
     assert (claims[0].factions, claims[0].stance) == (factions, stance)
 
 
-def test_reported_claim_is_hedged_and_names_its_rule_once(extract):
-    claim = one(extract, "The generals are furious, the analyst Abbas Gallyamov said.")
-    assert claim.certainty == "hedged"
+def test_claim_reported_by_no_one_named_is_hedged_and_names_its_rule_once(extract):
+    claim = one(extract, "The generals are furious, Western officials said.")
+    assert (claim.certainty, claim.source) == ("hedged", "Western officials")
     assert claim.rules.count("source.say") == 1
-    quoted = one(extract, '"The generals are furious," the analyst Abbas Gallyamov said.')
+    quoted = one(extract, '"The generals are furious," Western officials said.')
     assert quoted.certainty == "asserted"
-    assert quoted.source == "the analyst Abbas Gallyamov"
+    named = one(extract, "The generals are furious, the analyst Abbas Gallyamov said.")
+    assert (named.certainty, named.source) == ("asserted", "the analyst Abbas Gallyamov")
+    according = one(extract, "According to people close to the Kremlin, the generals are furious.")
+    assert according.certainty == "hedged"
+    assert one(extract, "According to Meduza, the generals are furious.").certainty == "asserted"
