@@ -121,8 +121,10 @@ def test_filter_changes_visible_claims(seed_page):
     assert 0 < len(loyal) < len(amap.claim_list)
     page.page.select_option("#f-stance", "loyal")
     assert page.visible_rows(loyal) == loyal
-    assert page.page.evaluate("argmapViewer.cy.nodes('[kind = \"claim\"]:visible').length") == len(
-        loyal
+    # the graph follows the table (waited for: a loaded machine draws late)
+    page.page.wait_for_function(
+        f"argmapViewer.cy.nodes('[kind = \"claim\"]:visible').length === {len(loyal)}",
+        timeout=10000,
     )
     page.page.fill("#f-text", "regime")
     expected = [c.id for c in amap.claims(stance="loyal", text="regime")]
