@@ -1629,3 +1629,23 @@ def test_claim_reported_by_no_one_named_is_hedged_and_names_its_rule_once(extrac
     according = one(extract, "According to people close to the Kremlin, the generals are furious.")
     assert according.certainty == "hedged"
     assert one(extract, "According to Meduza, the generals are furious.").certainty == "asserted"
+
+
+def test_a_person_introduced_with_a_faction_word_is_that_faction_later(extract):
+    text = (
+        "Title\n\n"
+        "Maj Gen Ivan Popov, a popular commander, criticised the top brass in June.\n"
+        "Popov was dismissed two weeks later.\n"
+        "Ivan Egorov, the former governor of Tambov, was detained on Monday.\n"
+        "Prosecutors say Egorov took a bribe.\n"
+        "The billionaire Leonid Mints has criticised the war.\n"
+        "Mints lives in London.\n"
+        "Putin spoke on Friday.\n"
+    )
+    claims = {c.text.split()[0]: c for c in extract(text)}
+    assert claims["Popov"].factions == ["military"]
+    assert claims["Popov"].stance == "targeted"
+    assert "person.introduced" in claims["Popov"].rules
+    assert claims["Prosecutors"].factions == ["elites"]
+    assert claims["Mints"].factions == ["oligarchs"]
+    assert "Putin" not in claims

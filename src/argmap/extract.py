@@ -171,8 +171,14 @@ REGIME = {
     "kremlin", "putin", "president", "government", "authorities", "state", "regime",
     "moscow", "prosecutors", "investigators", "court", "courts",
 }  # fmt: skip
+#: The rule id of a person the article introduced with a faction word.
+PERSON_RULE = "person.introduced"
+#: Capitalised words that are no one's surname.
+NOT_NAMES = {"Putin", "Russia", "Moscow", "Kremlin", "Ukraine", "Kyiv", "The", "Mr", "Mrs", "Ms"}
 #: The rule of military ranks before a name ('General Surovikin').
 TITLE_RULE = "military.general-title"
+#: The rules of ranks before a name, spelt out or abbreviated ('Maj Gen Ivan Popov').
+RANK_RULES = {TITLE_RULE, "military.rank-abbrev"}
 #: Words for the people of any body: 'officers of the Fifth Service' are the service's.
 MEMBERS = {"officers", "officer", "officials", "official", "agents", "staff", "personnel"}
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
@@ -305,27 +311,66 @@ class Extractor:
 
     # -- step 1: which sentences to parse -------------------------------------------------
 
-    def candidates(self, sentences: Sequence[Sentence]) -> list[Doc | None]:
-        """Sentences that may hold a claim (a faction term, or a pronoun right after one).
+    def candidates(
+        self, sentences: Sequence[Sentence], people: dict[str, str] | None = None
+    ) -> list[Doc | None]:
+        """Sentences that may hold a claim (a faction term, or a pronoun right after one,
+        or the surname of someone introduced earlier with a faction word).
 
         A question is never a claim, nor an antecedent for the sentence after it,
         so it is not parsed either.
+
+        Args:
+            sentences: the document's sentences.
+            people: filled with the people the document introduces with a faction word,
+                surname -> faction (see :meth:`introductions`).
 
         Returns:
             For each sentence, its tokens when it is a candidate, else None.
         """
         out: list[Doc | None] = []
         previous = False
+        known: dict[str, str] = {} if people is None else people
         texts = (s.text for s in sentences)
         for sentence, doc in zip(sentences, self.nlp.tokenizer.pipe(texts), strict=True):  # type: ignore[union-attr]
             if _QUESTION.search(sentence.text):
                 out.append(None)
                 previous = False
                 continue
-            flag = self.loose.finds(doc, _FACTION) or (previous and self.loose.finds(doc, _ANAPHOR))
+            faction = self.loose.finds(doc, _FACTION)
+            named = bool(known) and any(t.text in known for t in doc)
+            if faction:
+                self.introductions(doc, known)
+            flag = faction or named or (previous and self.loose.finds(doc, _ANAPHOR))
             out.append(doc if flag else None)
             previous = flag
         return out
+
+    def introductions(self, doc: Doc, people: dict[str, str]) -> None:
+        """Add to ``people`` the surnames a sentence introduces with a faction word: a rank
+        or a title before the name ('General Ivan Popov', 'billionaire Oleg Tinkov') or a
+        description after it ('Ivan Egorov, the former governor of Tambov'), so that
+        'Popov was dismissed' later in the article speaks of the military."""
+        for m in self.loose(doc):
+            if m.rule.type != "faction":
+                continue
+            last = doc[m.end - 1]
+            after = _name_at(doc, m.end)
+            rank = m.rule.id in RANK_RULES
+            if rank:  # 'General Ivan' + 'Popov'
+                after = [t for t in doc[m.start + 1 : m.end] if _name_word(t)] + after
+            elif last.is_title:
+                after = []  # a named term ('Oleg Deripaska') is known already
+            if len(after) >= (1 if rank else 2) and after[-1].text not in NOT_NAMES:
+                people.setdefault(after[-1].text, m.rule.label)
+                continue
+            k = m.start - 1
+            while k >= 0 and m.start - k <= 4 and doc[k].text != "," and doc[k].is_lower:
+                k -= 1
+            if k >= 1 and doc[k].text == ",":
+                before = _name_before_comma(doc, k)
+                if before:
+                    people.setdefault(before[-1].text, m.rule.label)
 
     # -- the whole document ---------------------------------------------------------------
 
@@ -355,8 +400,10 @@ class Extractor:
             is faster than one short batch per document.
         """
         wanted: list[list[tuple[int, Doc]]] = []
+        people: list[dict[str, str]] = []
         for _doc_id, _text, _blocks, sentences in documents:
-            tokens = self.candidates(sentences)
+            people.append({})
+            tokens = self.candidates(sentences, people[-1])
             wanted.append(
                 [
                     (s.index, doc)
@@ -367,9 +414,9 @@ class Extractor:
         docs = (self.familiar(self.glue(doc)) for found in wanted for _, doc in found)
         stream = iter(self.parser.pipe(docs, batch_size=BATCH_SIZE))
         out = []
-        for document, found in zip(documents, wanted, strict=True):
+        for document, found, known in zip(documents, wanted, people, strict=True):
             parsed = {index: next(stream) for index, _ in found}
-            out.append(self._claims(*document, parsed))
+            out.append(self._claims(*document, parsed, known))
         return out
 
     def _claims(
@@ -379,8 +426,10 @@ class Extractor:
         blocks: Sequence[Block],
         sentences: Sequence[Sentence],
         parsed: dict[int, Doc],
+        people: dict[str, str] | None = None,
     ) -> list[Claim]:
-        """The claims of one document, given its parsed candidate sentences by index."""
+        """The claims of one document, given its parsed candidate sentences by index and
+        the people it introduces with a faction word (surname -> faction)."""
         speakers = quote_speakers(sentences, blocks, self.glue.known)
         claims: list[Claim] = []
         antecedent: list[Antecedent] = []
@@ -389,7 +438,7 @@ class Extractor:
             if doc is None:
                 antecedent = []
                 continue
-            mentions, inherited = self.mentions(doc, antecedent)
+            mentions, inherited = self.mentions(doc, antecedent, people)
             # (questions are never parsed: see candidates)
             antecedent = self.antecedent(doc, mentions, inherited)
             if not mentions or not _is_clause(doc):
@@ -406,8 +455,16 @@ class Extractor:
 
     # -- step 2: mentions ---------------------------------------------------------------
 
-    def mentions(self, doc: Doc, antecedent: list[Antecedent]) -> tuple[list[MentionT], bool]:
+    def mentions(
+        self, doc: Doc, antecedent: list[Antecedent], people: dict[str, str] | None = None
+    ) -> tuple[list[MentionT], bool]:
         """Faction mentions as (first token, last token, faction, rule id).
+
+        Args:
+            doc: the parsed sentence.
+            antecedent: the factions pronouns may take up.
+            people: people introduced earlier with a faction word, surname -> faction:
+                their surname is a mention ('Popov was dismissed').
 
         Returns:
             The mentions, and whether they were inherited through an anaphor.
@@ -420,6 +477,13 @@ class Extractor:
             if (m.start, m.end) in spans:
                 end = max(m.start + 1, m.end - m.rule.trim)
                 out.append((doc[m.start], doc[end - 1], m.rule.label, m.rule.id))
+        if people:
+            near = {i for m in kept for i in range(m.start - 4, m.end + 4)}
+            out.extend(
+                (t, t, people[t.text], PERSON_RULE)
+                for t in doc
+                if t.text in people and t.is_title and t.i not in near
+            )
         out = self._drop_foreign(
             doc, self._drop_background(_members_of_others(_elite_units(_dedupe(out))))
         )
@@ -1275,6 +1339,32 @@ def _worn(cue: Token, verb: Token) -> bool:
         subjects = [c for c in verb.head.children if c.dep_ in {"nsubj", "nsubjpass"}]
         return any(cue in s.subtree for s in subjects)
     return verb.dep_ in {"amod", "acl"} and verb.head.i == cue.i  # 'waning support'
+
+
+def _name_at(doc: Doc, k: int) -> list[Token]:
+    """The capitalised words of a name starting at token ``k`` (up to three)."""
+    name = []
+    while k < len(doc) and len(name) < 3 and _name_word(doc[k]):
+        name.append(doc[k])
+        k += 1
+    return name if name and name[-1].text not in NOT_NAMES else []
+
+
+def _name_before_comma(doc: Doc, comma: int) -> list[Token]:
+    """A name of two or three capitalised words, or 'Mr X', right before a comma."""
+    k = comma - 1
+    name: list[Token] = []
+    while k >= 0 and len(name) < 3 and (_name_word(doc[k]) or doc[k].text in {"Mr", "Ms", "Mrs"}):
+        name.insert(0, doc[k])
+        k -= 1
+    words = [t for t in name if t.text not in {"Mr", "Ms", "Mrs"}]
+    if not words or words[-1].text in NOT_NAMES:
+        return []
+    return name if len(name) >= 2 else []
+
+
+def _name_word(token: Token) -> bool:
+    return token.is_alpha and token.is_title and len(token.text) > 1
 
 
 def _aimed_abroad(head: Token, foreign_words: set[int]) -> bool:
