@@ -1343,7 +1343,7 @@ def _worn(cue: Token, verb: Token) -> bool:
 
 def _name_at(doc: Doc, k: int) -> list[Token]:
     """The capitalised words of a name starting at token ``k`` (up to three)."""
-    name = []
+    name: list[Token] = []
     while k < len(doc) and len(name) < 3 and _name_word(doc[k]):
         name.append(doc[k])
         k += 1
