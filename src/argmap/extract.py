@@ -185,6 +185,7 @@ _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
 _NAME = re.compile(r"\b([A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+)+)")
 #: A line that opens with a speaker's name and a colon, as interviews set answers.
 _LABEL = re.compile(r"([A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,2}):\s")
+_ASIDE = re.compile(r"\b(?:rather|instead|whatever|whichever|however)\b", re.IGNORECASE)
 _OPEN_QUOTES = '“"«'
 _CLOSE_QUOTES = '”"»'
 
@@ -1537,7 +1538,9 @@ def _asides(doc: Doc, lo: int, hi: int) -> list[range]:
     'instead of plotting', 'a crusade rather than a miscalculation'), and a concession
     between commas ('most generals, whatever their frustrations, will ...', 'however
     often he reshuffles them')."""
-    found = []
+    found: list[range] = []
+    if not _ASIDE.search(doc.text):
+        return found
     for k in range(lo, hi - 1):
         t = doc[k]
         pair = (t.lower_, doc[k + 1].lower_)
