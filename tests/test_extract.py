@@ -1649,3 +1649,27 @@ def test_a_person_introduced_with_a_faction_word_is_that_faction_later(extract):
     assert claims["Prosecutors"].factions == ["elites"]
     assert claims["Mints"].factions == ["oligarchs"]
     assert "Putin" not in claims
+
+
+@pytest.mark.parametrize(
+    ("text", "factions", "stance"),
+    [
+        ("After the defeat, Putin no longer trusts the General Staff.", ["military"], "targeted"),
+        ("The FSB chief has lost Putin's trust.", ["fsb"], "targeted"),
+        (
+            "The oligarchs called for peace, but have stopped short of criticism of the Kremlin.",
+            ["oligarchs"],
+            "loyal",
+        ),
+        (
+            "The tycoon denied having any close relationship with the Kremlin.",
+            ["oligarchs"],
+            "disloyal",
+        ),
+        ("The elites had to accept the war as a fait accompli.", ["elites"], "loyal"),
+    ],
+)
+def test_favour_lost_and_limits_kept(extract, text, factions, stance):
+    claims = extract(text)
+    assert len(claims) == 1, [c.text for c in claims]
+    assert (claims[0].factions, claims[0].stance) == (factions, stance)

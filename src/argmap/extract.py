@@ -93,7 +93,7 @@ MESSAGES = {
 UNDERGO = {
     "face", "fear", "suffer", "endure", "escape", "survive", "avoid", "undergo", "risk",
     "expect", "dread", "weather", "await", "have", "get", "see", "experience", "receive",
-    "incur", "draw", "earn", "provoke",
+    "incur", "draw", "earn", "provoke", "lose",
 }  # fmt: skip
 #: Verbs whose clause is what the subject wants, not what it predicts (as written: the
 #: lemmatizer reads 'hoped' as 'hop').
@@ -860,11 +860,13 @@ class Extractor:
                 and _aimed_abroad(head, foreign_words)
             ):  # 'Bortnikov blamed Ukraine and Western intelligence': no turn against the regime
                 f.label, f.rule = "neutral", f.rule + "+foreign-target"
+            turned_by: set[int] = set()
             if f.label == "disloyal":
                 for r in reversers:
                     if r.rule.label != "loyal" and _acted_on(head, doc[r.start]):
                         f.label, f.rule = "loyal", f"{f.rule}+{r.rule.id}"
                         reversing.add(r.start)
+                        turned_by = set(range(r.start, r.end))
                         break
             elif f.label == "loyal":
                 for r in reversers:
@@ -875,7 +877,10 @@ class Extractor:
                 d is not f and _supported(d.head, f.head) for d in disloyal
             ):
                 f.label = "disloyal"  # 'backed the mutiny', 'support for the coup'
-            if _negated(head, self.negators, self.negating, skip={t.i for t in f.tokens}):
+            # ('stopped short of criticism': the verb that turned it negates no more)
+            if _negated(
+                head, self.negators, self.negating, skip={t.i for t in f.tokens} | turned_by
+            ):
                 f.label = {"loyal": "disloyal", "disloyal": "loyal"}.get(f.label, "neutral")
                 f.rule += "+negation"
             if f.label == "targeted" and (
@@ -1433,8 +1438,14 @@ def _acts(head: Token, mentions: Sequence[MentionT]) -> bool:
         if any(m[1].dep_ == "poss" and m[1].head.i == head.i for m in mentions):
             return True
     verb: Token | None = None
-    if head.pos_ in {"VERB", "AUX"} and any(c.dep_ == "dobj" for c in head.children):
-        verb = head  # intransitive fates befall their subject: 'six tycoons have died ...'
+    if (
+        head.pos_ in {"VERB", "AUX"}
+        and head.lemma_ not in UNDERGO
+        and any(c.dep_ == "dobj" for c in head.children)
+    ):
+        # intransitive fates befall their subject: 'six tycoons have died ...'; and so do
+        # the objects of 'lose', 'face': 'he lost Putin's trust'
+        verb = head
     elif head.pos_ == "NOUN":
         governor = head.head.head if head.dep_ == "pobj" else head.head
         if head.dep_ in {"dobj", "pobj"} and governor.pos_ == "VERB":
@@ -1502,8 +1513,9 @@ def _topic(head: Token, mentions: Sequence[MentionT]) -> bool:
 
 
 def _other_patient(head: Token, mentions: Sequence[MentionT]) -> bool:
-    """The repression falls on someone named who is not the faction ('disloyalty is punished')."""
-    if head.pos_ not in {"VERB", "AUX"}:
+    """The repression falls on someone named who is not the faction ('disloyalty is punished');
+    not what the subject undergoes ('he lost Putin's trust')."""
+    if head.pos_ not in {"VERB", "AUX"} or head.lemma_ in UNDERGO:
         return False
     patients = _objects(head)
     if not patients:
