@@ -1673,3 +1673,22 @@ def test_favour_lost_and_limits_kept(extract, text, factions, stance):
     claims = extract(text)
     assert len(claims) == 1, [c.text for c in claims]
     assert (claims[0].factions, claims[0].stance) == (factions, stance)
+
+
+@pytest.mark.parametrize(
+    ("text", "factions"),
+    [
+        # what describes a group is that group
+        ("The Russian elites—senior officials and businessmen—are unhappy.", ["elites"]),
+        ("The siloviki, the security men around him, have grown stronger.", ["siloviki"]),
+        # a named person keeps what describes them
+        ("Belousov, a civilian technocrat, replaced Shoigu.", ["military", "elites"]),
+        # officers in a body are the body's
+        ("Two senior officers in the FSB have been put under house arrest.", ["fsb"]),
+        # the ranks of a party are no army
+        ("The governor was rising in the ranks of the ruling party.", ["elites"]),
+        ("Discontent is spreading in the ranks.", ["military"]),
+    ],
+)
+def test_descriptions_and_members_belong_to_their_group(extract, text, factions):
+    assert one(extract, text).factions == factions

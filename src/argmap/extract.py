@@ -486,7 +486,8 @@ class Extractor:
                 if t.text in people and t.is_title and t.i not in near
             )
         out = self._drop_foreign(
-            doc, self._drop_background(_members_of_others(_elite_units(_dedupe(out))))
+            doc,
+            self._drop_background(_members_of_others(_appositions(_elite_units(_dedupe(out))))),
         )
         # 'closed ranks around the Kremlin': a place (a mention opening with a preposition)
         # inside a stance cue is whom the cue is toward, not a faction of the claim
@@ -1101,7 +1102,7 @@ def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
             owners = {
                 by_head[g.i]
                 for c in last.children
-                if c.dep_ == "prep" and c.lower_ in {"of", "from"}
+                if c.dep_ == "prep" and c.lower_ in {"of", "from", "in", "at", "within"}
                 for g in c.children
                 if g.dep_ == "pobj" and g.i in by_head
             }
@@ -1109,6 +1110,27 @@ def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
                 owners |= {by_head[c.i] for c in _clause_subjects(last) if c.i in by_head}
             if owners and faction not in owners:
                 continue
+        kept.append(m)
+    return kept
+
+
+def _appositions(mentions: list[MentionT]) -> list[MentionT]:
+    """Without the mentions inside an apposition that describes another faction's mention:
+    'the Russian elites—senior officials and businessmen—', 'the siloviki, the security
+    men around him, many of whom served in the KGB' are the elites and the siloviki (a named
+    person keeps what describes them: 'Belousov, a civilian technocrat')."""
+    heads = {_noun_of(m[1]).i: m[2] for m in mentions}
+    kept = []
+    for m in mentions:
+        owner = None
+        for a in m[1].ancestors:
+            if a.dep_ == "appos" and a.head.i in heads and a.head.pos_ != "PROPN":
+                owner = heads[a.head.i]  # a group described ('Belousov, a technocrat' is both)
+                break
+            if a.i in heads and a.i != _noun_of(m[1]).i:
+                break
+        if owner is not None and owner != m[2]:
+            continue
         kept.append(m)
     return kept
 
