@@ -1772,33 +1772,32 @@ def _first_hand(cue: Sequence[Token], holders: set[int]) -> bool:
     """Who says it is the faction itself ('the generals fear that ...', 'Kremlin insiders
     believe ...': what they say or think, stated) or a document ('a report by the Carnegie
     Endowment concluded ...': its authors' published finding)."""
-    if not cue:
-        return False
-    verb = cue[0]
-    said_by = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    said_by += [o for t in cue for o in t.children if o.dep_ == "pobj"]
     return any(
         holders.intersection(t.i for t in who.subtree) or who.lemma_.lower() in DOCUMENTS
-        for who in said_by
+        for who in _sayers(cue)
     )
+
+
+def _sayers(cue: Sequence[Token]) -> list[Token]:
+    """Who a reporting cue names: the subject of its verb, or the object after 'according
+    to' or 'in the view of'."""
+    if not cue:
+        return []
+    said_by = [c for c in cue[0].children if c.dep_ in {"nsubj", "nsubjpass"}]
+    return said_by + [o for t in cue for o in t.children if o.dep_ == "pobj"]
 
 
 def _on_the_record(cue: Sequence[Token]) -> bool:
     """Who says it is named: a person, an outlet or a body ('Gallyamov said', 'according
     to Meduza', 'The Pentagon revealed'), not a vague or anonymous group ('analysts say',
     'according to people familiar with the matter')."""
-    if not cue:
-        return False
-    verb = cue[0]
-    said_by = [c for c in verb.children if c.dep_ in {"nsubj", "nsubjpass"}]
-    said_by += [o for t in cue for o in t.children if o.dep_ == "pobj"]
-    if cue[-1].text in {"'s", "\u2019s"} or any(t.text in {"'s", "\u2019s"} for t in cue):
+    if any(t.text in {"'s", "\u2019s"} for t in cue):
         return True  # 'in Stanovaya's view'
     return any(
         who.pos_ == "PROPN"
         or any(c.dep_ == "appos" and c.pos_ == "PROPN" for c in who.children)
         or who.lower_ in {"he", "she"}
-        for who in said_by
+        for who in _sayers(cue)
     )
 
 
