@@ -84,6 +84,16 @@ class Page:
                 return rows
             self.page.wait_for_timeout(50)
 
+    def visible_nodes(self, expected: int, timeout: float = 10.0) -> int:
+        """How many claim nodes the graph shows, waiting up to ``timeout`` s for ``expected``
+        (polled from here: the page's policy forbids evaluating strings in it)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            shown = self.page.evaluate("argmapViewer.cy.nodes('[kind = \"claim\"]:visible').length")
+            if shown == expected or time.monotonic() > deadline:
+                return int(shown)
+            self.page.wait_for_timeout(50)
+
     def offline_and_clean(self) -> None:
         assert self.errors == []
         assert self.requests == [self.url]
@@ -122,10 +132,7 @@ def test_filter_changes_visible_claims(seed_page):
     page.page.select_option("#f-stance", "loyal")
     assert page.visible_rows(loyal) == loyal
     # the graph follows the table (waited for: a loaded machine draws late)
-    page.page.wait_for_function(
-        f"argmapViewer.cy.nodes('[kind = \"claim\"]:visible').length === {len(loyal)}",
-        timeout=10000,
-    )
+    assert page.visible_nodes(len(loyal)) == len(loyal)
     page.page.fill("#f-text", "regime")
     expected = [c.id for c in amap.claims(stance="loyal", text="regime")]
     assert page.visible_rows(expected) == expected

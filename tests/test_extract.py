@@ -1690,3 +1690,23 @@ def test_favour_lost_and_limits_kept(extract, text, factions, stance):
 )
 def test_descriptions_and_members_belong_to_their_group(extract, text, factions):
     assert one(extract, text).factions == factions
+
+
+def test_no_pattern_waits_for_a_possessive_the_tokenizer_splits(nlp, rules):
+    """'Putin's' is two tokens ('Putin', "'s"): a pattern token listing "putin's" never
+    matches; the possessive is a token of its own."""
+    dead = [
+        (rule.id, word)
+        for rule in rules.rules
+        for token in rule.pattern or []
+        for key in ("LOWER", "ORTH")
+        if isinstance(token.get(key), dict)
+        for word in token[key].get("IN", [])
+        if word.endswith(("'s", "\u2019s")) and len(nlp.tokenizer(word)) > 1
+    ]
+    assert dead == []
+
+
+def test_a_rule_reaches_past_a_possessive(extract):
+    assert "loyal.favour-shown" in one(extract, "The generals kept Putin's confidence.").rules
+    assert "disloyal.threat-to" in one(extract, "The FSB is a threat to Putin's rule.").rules
