@@ -174,7 +174,8 @@ REGIME = {
 #: The rule id of a person the article introduced with a faction word.
 PERSON_RULE = "person.introduced"
 #: Capitalised words that are no one's surname.
-NOT_NAMES = {"Putin", "Russia", "Moscow", "Kremlin", "Ukraine", "Kyiv", "The", "Mr", "Mrs", "Ms"}
+HONORIFICS = {"Mr", "Mrs", "Ms"}
+NOT_NAMES = {"Putin", "Russia", "Moscow", "Kremlin", "Ukraine", "Kyiv", "The", *HONORIFICS}
 #: The rule of military ranks before a name ('General Surovikin').
 TITLE_RULE = "military.general-title"
 #: The rules of ranks before a name, spelt out or abbreviated ('Maj Gen Ivan Popov').
@@ -448,7 +449,7 @@ class Extractor:
             for draft in self.split(doc, mentions):
                 claim = self.label(doc_id, text, sentence, doc, draft, speakers, sentences)
                 if claim.stance == "neutral":
-                    speaking = self._speakers(doc, RELAY) if speaking is None else speaking
+                    speaking = self._relayers(doc) if speaking is None else speaking
                     if all(_noun_of(m[1]).i in speaking for m in draft.mentions):
                         continue  # 'drones struck a refinery, the regional governor said'
                 claims.append(claim)
@@ -603,18 +604,24 @@ class Extractor:
                 kept = [m for m in kept if m not in causes or m[2] in others]
         return kept
 
-    def _speakers(self, doc: Doc, verbs: set[str] | None = None) -> set[int]:
+    def _relayers(self, doc: Doc) -> set[int]:
+        """The head words of the subjects of verbs that relay a clause (``RELAY``): 'governor'
+        of 'the regional governor said ...', not 'Surovikin' of 'Surovikin's daughter said'."""
+        return {
+            c.i
+            for m in self._matches(doc, "reporting")
+            if doc[m.start].lemma_ in RELAY
+            and any(c.dep_ == "ccomp" for c in doc[m.start].children)
+            for c in doc[m.start].children
+            if c.dep_ == "nsubj"
+        }
+
+    def _speakers(self, doc: Doc) -> set[int]:
         """The tokens that name who says something: after 'according to', and the subject
-        of a reporting verb with a clause of what was said. With ``verbs``, only the head
-        words of the subjects of these verbs ('governor' of 'the regional governor said',
-        not 'Surovikin' of 'Surovikin's daughter said')."""
+        of a reporting verb with a clause of what was said."""
         found: set[int] = set()
         for m in self._matches(doc, "reporting"):
             token = doc[m.start]
-            if verbs is not None:
-                if token.lemma_ in verbs and any(c.dep_ == "ccomp" for c in token.children):
-                    found.update(c.i for c in token.children if c.dep_ == "nsubj")
-                continue
             if m.rule.label == "possessive":
                 found.update(range(m.start + 1, m.end - 2))
                 continue
@@ -1382,10 +1389,10 @@ def _name_before_comma(doc: Doc, comma: int) -> list[Token]:
     """A name of two or three capitalised words, or 'Mr X', right before a comma."""
     k = comma - 1
     name: list[Token] = []
-    while k >= 0 and len(name) < 3 and (_name_word(doc[k]) or doc[k].text in {"Mr", "Ms", "Mrs"}):
+    while k >= 0 and len(name) < 3 and (_name_word(doc[k]) or doc[k].text in HONORIFICS):
         name.insert(0, doc[k])
         k -= 1
-    words = [t for t in name if t.text not in {"Mr", "Ms", "Mrs"}]
+    words = [t for t in name if t.text not in HONORIFICS]
     if not words or words[-1].text in NOT_NAMES:
         return []
     return name if len(name) >= 2 else []
