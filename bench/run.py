@@ -17,16 +17,22 @@ included), timed from outside, on the same benchmark corpus (see
   twice the work of one);
 - (f) ``argmap build`` after one document of the corpus changed: that one is
   processed, the others come from the per-document cache, and the whole
-  corpus is linked and written again.
+  corpus is linked and written again;
+- (a') plain spaCy as in (a), its models multiplying with numpy's BLAS on one
+  thread, as argmap's do (``argmap.fastpipe.numpy_gemm``), and (b') ``argmap
+  build`` as in (b), its models on spaCy's default ops (blis): (b) / (a') is
+  what argmap gains over parsing everything with the same matrix products,
+  (b) / (b') what the BLAS gains.
 
 Then peak RSS of ``argmap build`` on 1,000 and 10,000 short articles, and a
 check that ``argmap eval`` on the seeds gives identical figures, and the build
 identical files, with and without every speed-up (cache cold and warm,
-``--jobs 2``, a Dask cluster of 2 workers on loopback).
+``--jobs 2``, a Dask cluster of 2 workers on loopback, numpy's BLAS in place
+of blis).
 
 Usage: ``python bench/run.py [--words N] [--rounds N] [--skip-memory | --only-memory]
 [--out bench/out]`` (``--only-memory``: the memory rows alone, no timings and
-no checks). Timings on a shared machine are noisy: (a) to (e) run in
+no checks). Timings on a shared machine are noisy: (a) to (b') run in
 interleaved rounds (``--rounds``, default 5, ``timeit``'s default repeat) and
 each counts its fastest, as ``timeit`` does (a slower round measures the
 neighbours); read the ratios, which are taken in the same run.
@@ -61,18 +67,35 @@ ENV = {
 }
 OUTPUT_FILES = ("claims.jsonl", "documents.jsonl", "graph.json", "manifest.json")
 BATCH_SIZES = (8, 32, 128)
+#: The timed runs, in the order of the table: see the module's docstring.
+KEYS = ("a", "b", "c", "d", "e", "f", "a'", "b'")
 
+# argv: corpus, batch size, "blis" (spaCy's default) or "numpy" (argmap's BLAS), [files]
 PLAIN_SPACY = r"""
-import sys, time
+import contextlib, sys, time
 from pathlib import Path
 import spacy
+from argmap.fastpipe import numpy_gemm, one_blas_thread
 from argmap.segment import resolve_model
-nlp = spacy.load(resolve_model(None))  # every component of the package
+gemm = sys.argv[3] == "numpy"
+with numpy_gemm() if gemm else contextlib.nullcontext():
+    nlp = spacy.load(resolve_model(None))  # every component of the package
 files = sorted(p for p in Path(sys.argv[1]).rglob("*") if p.suffix in (".txt", ".md"))
-limit = int(sys.argv[3]) if len(sys.argv) > 3 else len(files)
+limit = int(sys.argv[4]) if len(sys.argv) > 4 else len(files)
 texts = (open(p, encoding="utf-8").read() for p in files[:limit])
-tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=int(sys.argv[2])))
+with one_blas_thread() if gemm else contextlib.nullcontext():
+    tokens = sum(len(doc) for doc in nlp.pipe(texts, batch_size=int(sys.argv[2])))
 print(tokens, ",".join(nlp.pipe_names))
+"""
+
+# `argmap build` with the models on spaCy's default ops, which multiply with blis
+BLIS_BUILD = r"""
+import contextlib, sys
+import argmap.fastpipe
+argmap.fastpipe.numpy_gemm = contextlib.nullcontext
+from argmap.cli import main
+sys.argv = ["argmap", *sys.argv[1:]]
+main()
 """
 
 
@@ -159,6 +182,11 @@ def argmap_cmd(*args: str) -> list[str]:
     return [PYTHON, "-m", "argmap", *args]
 
 
+def blis_cmd(*args: str) -> list[str]:
+    """``argmap build``, its models on spaCy's default ops (blis)."""
+    return [PYTHON, "-c", BLIS_BUILD, *args]
+
+
 def words_in(folder: Path) -> int:
     return sum(len(p.read_text(encoding="utf-8").split()) for p in folder.glob("*.txt"))
 
@@ -170,7 +198,7 @@ def same_files(a: Path, b: Path) -> bool:
 def tune_batch_size(corpus: Path, sample: int) -> tuple[int, dict[int, float]]:
     times = {}
     for size in BATCH_SIZES:
-        run = Run([PYTHON, "-c", PLAIN_SPACY, str(corpus), str(size), str(sample)])
+        run = Run([PYTHON, "-c", PLAIN_SPACY, str(corpus), str(size), "blis", str(sample)])
         times[size] = run.seconds
     return min(times, key=times.__getitem__), times
 
@@ -207,6 +235,7 @@ def eval_checks(work: Path) -> list[tuple[str, bool, bool]]:
         ("cache, warm (outputs up to date)", [], work / "eval-cache", None),
         ("cache, warm (outputs removed)", [], work / "eval-cache", remove_outputs),
         ("--jobs 2", ["--jobs", "2", "--no-cache"], work / "eval-jobs", None),
+        ("numpy's BLAS in place of blis", ["--no-cache"], work / "eval-blis", None),
     ]
     cluster = None
     try:
@@ -235,7 +264,8 @@ def eval_checks(work: Path) -> list[tuple[str, bool, bool]]:
         for name, extra, out, before in variants:
             if before is not None:
                 before(out)
-            Run(argmap_cmd("build", str(raw), "--out", str(out), "-q", *extra))
+            command = blis_cmd if out.name == "eval-blis" else argmap_cmd
+            Run(command("build", str(raw), "--out", str(out), "-q", *extra))
             checks.append((name, scores(out) == reference, same_files(out, plain)))
     finally:
         if cluster is not None:
@@ -308,14 +338,16 @@ def main() -> None:
     # Interleaved rounds; each run's fastest counts (as timeit does): on a shared
     # machine a slower run measures the neighbours, and interleaving exposes every
     # run to the same periods of load.
-    runs: dict[str, list[Any]] = {k: [] for k in "abcdef"}
+    runs: dict[str, list[Any]] = {k: [] for k in KEYS}
     changed = sorted(corpus.glob("*.txt"))[0]
     half1, half2 = halves(corpus, work)
     for round_ in range(1, opts.rounds + 1):
-        for sub in ("b", "c", "e1", "e2", "f"):
+        for sub in ("b", "b2", "c", "e1", "e2", "f"):
             shutil.rmtree(work / sub, ignore_errors=True)
-        runs["a"].append(Run([PYTHON, "-c", PLAIN_SPACY, str(corpus), str(size)]))
+        runs["a"].append(Run([PYTHON, "-c", PLAIN_SPACY, str(corpus), str(size), "blis"]))
         runs["b"].append(Run(argmap_cmd("build", str(corpus), "--out", str(work / "b"), "-q")))
+        runs["a'"].append(Run([PYTHON, "-c", PLAIN_SPACY, str(corpus), str(size), "numpy"]))
+        runs["b'"].append(Run(blis_cmd("build", str(corpus), "--out", str(work / "b2"), "-q")))
         runs["c"].append(
             Run(argmap_cmd("build", str(corpus), "--out", str(work / "c"), "--jobs", "2", "-q"))
         )
@@ -339,8 +371,10 @@ def main() -> None:
             + ", ".join(f"({k}) {v[-1].seconds:.1f} s" for k, v in runs.items()),
             flush=True,
         )
-    a, b, c, d, e, f = (min(runs[k], key=lambda r: r.seconds) for k in "abcdef")
+    fastest = {k: min(runs[k], key=lambda r: r.seconds) for k in KEYS}
+    a, b, c, d, e, f = (fastest[k] for k in "abcdef")
     identical = same_files(work / "b", work / "c")
+    identical_blis = same_files(work / "b", work / "b2")
 
     rows = [
         (f"(a) plain spaCy nlp.pipe, all components, batch {size}", a),
@@ -349,12 +383,20 @@ def main() -> None:
         ("(d) argmap build, warm cache", d),
         ("(e) two argmap builds at once, 1 process each, on a half of the corpus each", e),
         ("(f) argmap build, one document changed, the others from the cache", f),
+        (
+            "(a') plain spaCy as (a), its models multiplying with numpy's BLAS on one thread",
+            fastest["a'"],
+        ),
+        (
+            "(b') argmap build as (b), its models multiplying with blis (spaCy's default)",
+            fastest["b'"],
+        ),
     ]
     lines = [
         f"| run (fastest of {opts.rounds}) | seconds | words/s | CPU seconds | every round (s) |",
         "|---|---:|---:|---:|---|",
     ]
-    for (name, run), key in zip(rows, "abcdef", strict=True):
+    for (name, run), key in zip(rows, KEYS, strict=True):
         every = ", ".join(f"{r.seconds:.1f}" for r in runs[key])
         lines.append(
             f"| {name} | {run.seconds:.1f} | {words / run.seconds:,.0f} | {run.cpu:.1f} | {every} |"
@@ -374,10 +416,15 @@ def main() -> None:
     lines.append(
         f"| (b) / (f): a build with one document changed | {b.seconds / f.seconds:.2f} | | |"
     )
+    prefilter = fastest["a'"].seconds / b.seconds
+    gemm = fastest["b'"].seconds / b.seconds
+    lines.append(f"| (b) / (a'): the same gemm on both sides | {prefilter:.2f} | | |")
+    lines.append(f"| (b) / (b'): numpy's BLAS against blis | {gemm:.2f} | | |")
     per_round = [
         ("(b) / (a)", [x.seconds / y.seconds for x, y in zip(runs["a"], runs["b"], strict=True)]),
         ("(c) / (b)", [x.seconds / y.seconds for x, y in zip(runs["b"], runs["c"], strict=True)]),
         ("(b) / (e)", [x.seconds / y.seconds for x, y in zip(runs["b"], runs["e"], strict=True)]),
+        ("(b) / (a')", [x.seconds / y.seconds for x, y in zip(runs["a'"], runs["b"], strict=True)]),
     ]
     lines += [
         "",
@@ -399,6 +446,7 @@ def main() -> None:
         "|---|---|---|",
     ]
     lines.append(f"| 300k corpus: --jobs 2 vs 1 process | | {'yes' if identical else 'NO'} |")
+    lines.append(f"| 300k corpus: numpy's BLAS vs blis | | {'yes' if identical_blis else 'NO'} |")
     for name, same_scores, same_bytes in checks:
         lines.append(
             f"| {name} | {'yes' if same_scores else 'NO'} | {'yes' if same_bytes else 'NO'} |"
@@ -413,13 +461,9 @@ def main() -> None:
                 "documents": n_docs,
                 "words": words,
                 "batch_size": size,
-                "seconds": {
-                    k: r.seconds for k, r in zip("abcdef", (a, b, c, d, e, f), strict=True)
-                },
+                "seconds": {k: r.seconds for k, r in fastest.items()},
                 "every_round": {k: [r.seconds for r in v] for k, v in runs.items()},
-                "cpu_seconds": {
-                    k: r.cpu for k, r in zip("abcdef", (a, b, c, d, e, f), strict=True)
-                },
+                "cpu_seconds": {k: r.cpu for k, r in fastest.items()},
                 "ratios": {n: v for n, v, _ in ratios},
                 "ceiling_c_over_b": ceiling,
             },
@@ -430,6 +474,7 @@ def main() -> None:
     for sub in (
         "corpus",
         "b",
+        "b2",
         "c",
         "e1",
         "e2",

@@ -1,19 +1,31 @@
 """The table look-ups give exactly the annotations of spaCy's attribute ruler and lemmatizer,
-and the rule matchers' anchor pre-check never drops a match."""
+the models give the same with numpy's BLAS as with blis, and the rule matchers' anchor
+pre-check never drops a match."""
 
 from __future__ import annotations
 
 import os
 
 import pytest
+import spacy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from spacy.attrs import DEP, HEAD, LEMMA, MORPH, NORM, ORTH, POS, TAG
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
+from thinc.api import NumpyOps, get_current_ops, set_current_ops
+from threadpoolctl import threadpool_info, threadpool_limits
 
-from argmap.fastpipe import FastAttributeRuler, FastLemmatizer, FastPipe
-from argmap.segment import load_pipeline
+from argmap.clean import split_blocks
+from argmap.extract import Extractor
+from argmap.fastpipe import (
+    FastAttributeRuler,
+    FastLemmatizer,
+    FastPipe,
+    numpy_gemm,
+    one_blas_thread,
+)
+from argmap.segment import UNUSED, load_pipeline, resolve_model, split_sentences
 
 from .conftest import RAW
 
@@ -149,3 +161,79 @@ def test_a_matcher_finds_a_type_exactly_where_its_matches_hold_one(nlp: Language
                 assert matcher.finds(doc, types) == bool(found & types), (doc.text, types)
                 hits += bool(found & types)
         assert hits > 100
+
+
+def _model_ops(nlp: Language) -> set[tuple[str, bool | None]]:
+    """(ops class, use_blis) of every layer of every component with a model, but the
+    parser's output layer: spaCy builds it on CPU ops of its own choosing, and its
+    greedy parse multiplies with blis whatever the ops."""
+    found = set()
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if model is None:
+            continue
+        upper = model.maybe_get_ref("upper")
+        found |= {
+            (type(node.ops).__name__, getattr(node.ops, "use_blis", None))
+            for node in model.walk()
+            if node is not upper
+        }
+    return found
+
+
+def test_models_multiply_with_numpys_blas_and_annotate_as_with_blis() -> None:
+    nlp = load_pipeline()
+    assert _model_ops(nlp) == {("NumpyOps", False)}
+    spacy_default = spacy.load(resolve_model(), exclude=UNUSED)
+    assert _model_ops(spacy_default) == {("NumpyOps", True)}
+    lines = [
+        line
+        for path in sorted(RAW.iterdir())
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    for a, b in zip(nlp.pipe(lines), spacy_default.pipe(lines), strict=True):
+        assert (a.to_array(ATTRS) == b.to_array(ATTRS)).all(), a.text
+
+
+def test_ops_of_a_users_choice_are_kept() -> None:
+    mine = NumpyOps(use_blis=False)
+    set_current_ops(mine)
+    try:
+        with numpy_gemm():
+            assert get_current_ops() is mine
+    finally:
+        set_current_ops(NumpyOps())
+    with numpy_gemm():
+        assert get_current_ops().use_blis is False  # type: ignore[attr-defined]
+    assert get_current_ops().use_blis is True  # type: ignore[attr-defined]
+
+
+def _blas_threads() -> set[int]:
+    return {i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"}
+
+
+def test_blas_runs_on_one_thread_within_the_block_only() -> None:
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert _blas_threads() == {2}
+        with one_blas_thread():
+            assert _blas_threads() == {1}
+        assert _blas_threads() == {2}
+
+
+def test_sentences_are_parsed_on_one_blas_thread(nlp: Language, rules, monkeypatch) -> None:
+    extractor = Extractor(nlp, rules)
+    seen: list[set[int]] = []
+    pipe = extractor.parser.pipe
+
+    def watched(*args, **kwargs):
+        for doc in pipe(*args, **kwargs):
+            seen.append(_blas_threads())
+            yield doc
+
+    monkeypatch.setattr(extractor.parser, "pipe", watched)
+    text = "The generals stay loyal to Putin. The FSB is split."
+    blocks = split_blocks(text, rules)
+    with threadpool_limits(limits=2, user_api="blas"):
+        claims = extractor.extract("d", text, blocks, split_sentences(blocks, nlp))
+    assert len(claims) == 2 and seen == [{1}, {1}]

@@ -40,7 +40,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Token
 
 from argmap.clean import GlueSplitter
-from argmap.fastpipe import FastPipe
+from argmap.fastpipe import FastPipe, one_blas_thread
 from argmap.models import Block, Claim, Mention, Sentence
 from argmap.rules import Match, RuleSet, longest
 
@@ -414,11 +414,12 @@ class Extractor:
                 ]
             )
         docs = (self.familiar(self.glue(doc)) for found in wanted for _, doc in found)
-        stream = iter(self.parser.pipe(docs, batch_size=BATCH_SIZE))
         out = []
-        for document, found, known in zip(documents, wanted, people, strict=True):
-            parsed = {index: next(stream) for index, _ in found}
-            out.append(self._claims(*document, parsed, known))
+        with one_blas_thread():
+            stream = iter(self.parser.pipe(docs, batch_size=BATCH_SIZE))
+            for document, found, known in zip(documents, wanted, people, strict=True):
+                parsed = {index: next(stream) for index, _ in found}
+                out.append(self._claims(*document, parsed, known))
         return out
 
     def _claims(

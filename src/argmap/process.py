@@ -116,7 +116,7 @@ def model_label(meta: dict[str, Any]) -> tuple[str, str]:
 
 #: glibc's malloc settings while documents are processed (see :func:`keep_heap`).
 MMAP_THRESHOLD = 32 << 20  # the most glibc accepts on 64-bit systems
-TRIM_THRESHOLD = 64 << 20
+TRIM_THRESHOLD = 128 << 20
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt's parameter numbers (malloc.h)
 _heap_kept: bool | None = None
 
@@ -128,8 +128,10 @@ def keep_heap() -> bool:
     blocks that large with ``mmap`` and hands the top of its heap back to the
     system as soon as it is free, so every batch faults its memory in again: on
     the bench corpus, 400,000 page faults and a second of system time, against
-    55,000 with a 32 MiB mmap threshold and a 64 MiB trim threshold, for 7 to 13
-    MiB more peak memory. Made once per process, when a process first loads the
+    52,000 with a 32 MiB mmap threshold and a 128 MiB trim threshold, for 7 to 13
+    MiB more peak memory. (With a 64 MiB trim threshold a ``--jobs`` worker, whose
+    heap holds little else, still gave back more than 64 MiB after most batches,
+    and faulted 490,000 times.) Made once per process, when a process first loads the
     pipeline (a forked worker inherits it); never when the environment has
     malloc settings of its own (a ``MALLOC_*`` variable, a malloc entry in
     ``GLIBC_TUNABLES``); a no-op off glibc.

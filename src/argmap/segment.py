@@ -144,7 +144,8 @@ def resolve_model(name: str | None = None) -> str:
 
 
 def load_pipeline(name: str | None = None) -> Language:
-    """Load the spaCy pipeline with only the components argmap uses.
+    """Load the spaCy pipeline with only the components argmap uses, its models
+    multiplying matrices with numpy's BLAS (:func:`argmap.fastpipe.numpy_gemm`).
 
     Args:
         name: a package name or path; None picks the default (``en_core_web_sm``
@@ -156,7 +157,10 @@ def load_pipeline(name: str | None = None) -> Language:
     model = resolve_model(name)
     try:
         spacy = import_spacy()
-        nlp = spacy.load(model, exclude=UNUSED)
+        from argmap.fastpipe import numpy_gemm
+
+        with numpy_gemm():  # the models multiply with numpy's BLAS (see argmap.fastpipe)
+            nlp = spacy.load(model, exclude=UNUSED)
     except (OSError, ImportError, ValueError) as exc:
         raise ModelError(f"cannot load spaCy pipeline {model}: {exc}") from None
     if "parser" not in nlp.pipe_names:
