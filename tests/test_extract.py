@@ -1693,8 +1693,9 @@ def test_descriptions_and_members_belong_to_their_group(extract, text, factions)
 
 
 def test_no_pattern_waits_for_a_possessive_the_tokenizer_splits(nlp, rules):
-    """'Putin's' is two tokens ('Putin', "'s"): a pattern token listing "putin's" never
-    matches; the possessive is a token of its own."""
+    """'Putin's' is two tokens ('Putin', "'s"): a pattern lists the possessive as a token
+    of its own, in both spellings, where "putin's" would become a run of 'putin' and
+    the straight "'s" alone."""
     dead = [
         (rule.id, word)
         for rule in rules.rules
@@ -1705,6 +1706,56 @@ def test_no_pattern_waits_for_a_possessive_the_tokenizer_splits(nlp, rules):
         if word.endswith(("'s", "\u2019s")) and len(nlp.tokenizer(word)) > 1
     ]
     assert dead == []
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("Two high-ranking officials were arrested.", "elites.senior-officials"),
+        ("A four-star general resigned.", "military.general-noun"),
+        ("Col. Ivan Popov was dismissed.", "military.general-title"),
+        ("They quietly support the anti-war opposition.", "disloyal.fund-opposition"),
+        ("A stand-off with the Kremlin followed.", "disloyal.confront"),
+        ("The generals stand by their commander-in-chief.", "loyal.stand-by"),
+    ],
+)
+def test_a_pattern_word_the_tokenizer_splits_still_matches(nlp, rules, text, rule):
+    """'high-ranking' is three tokens and 'Col.' two: a pattern listing them matches the run."""
+    types = ("faction", "stance")
+    assert rule in {m.rule.id for m in rules.matcher(nlp, *types)(nlp(text))}
+    assert rule in {m.rule.id for m in rules.matcher(nlp, *types, loose=True)(nlp(text))}
+
+
+def _pieces(word: str) -> list[str]:
+    return word.replace("-", " - ").split()
+
+
+def test_each_split_word_is_a_pattern_of_its_own():
+    from argmap.rules import _as_tokenized
+
+    pattern = [
+        {"LOWER": {"IN": ["top", "high-ranking"]}, "OP": "?"},
+        {"LEMMA": {"IN": ["stand-off", "clash"]}, "POS": "NOUN"},
+    ]
+    assert _as_tokenized(pattern, _pieces) == [
+        pattern,
+        [pattern[0], {"LOWER": "stand"}, {"LOWER": "-"}, {"POS": "NOUN", "LEMMA": "off"}],
+        [{"LOWER": "high"}, {"LOWER": "-"}, {"LOWER": "ranking"}, pattern[1]],
+        [
+            {"LOWER": "high"}, {"LOWER": "-"}, {"LOWER": "ranking"},
+            {"LOWER": "stand"}, {"LOWER": "-"}, {"POS": "NOUN", "LEMMA": "off"},
+        ],
+    ]  # fmt: skip
+    many = {"LOWER": {"IN": ["anti-war", "the"]}, "OP": "*"}
+    around = {**many, "OP": "*"}
+    assert _as_tokenized([many], _pieces)[1] == [
+        around, {"LOWER": "anti"}, {"LOWER": "-"}, {"LOWER": "war"}, around
+    ]  # fmt: skip
+    # a negated token, and the context a rule trims off, keep their words
+    kept = [{"LOWER": "a"}, {"LOWER": "anti-war", "OP": "!"}, {"LOWER": "pro-war"}]
+    assert _as_tokenized(kept, _pieces, trim=1) == [kept]
+    with pytest.raises(RuleFileError, match="more than 32 ways"):
+        _as_tokenized([{"LOWER": {"IN": ["a-b", "c-d"]}}] * 4, _pieces)
 
 
 def test_a_rule_reaches_past_a_possessive(extract):

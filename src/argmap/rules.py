@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -229,6 +229,73 @@ def _loose(pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return loose
 
 
+#: Token-pattern keys whose values are words (a word the tokenizer splits is a run of tokens).
+_WORD_KEYS = ("ORTH", "LOWER", "TEXT", "NORM", "LEMMA")
+#: The most patterns one rule's pattern may become (see :func:`_as_tokenized`).
+MAX_VARIANTS = 32
+
+
+def _as_tokenized(
+    pattern: list[dict[str, Any]], split: Callable[[str], list[str]], *, trim: int = 0
+) -> list[list[dict[str, Any]]]:
+    """The pattern as the tokenizer sees its words: one pattern, or several.
+
+    spaCy's English tokenizer splits 'high-ranking' into 'high', '-', 'ranking'
+    and 'Col.' into 'Col', '.', so a pattern token listing such a word would
+    never match. Each such word becomes a run of tokens in a pattern of its
+    own: the run's last token tests the last piece with the word's key and
+    keeps the token's other tests, the pieces before it test ``LOWER`` (or
+    ``ORTH``, for an ``ORTH`` word). The first pattern is the rule's own (its
+    one-token words). A run stands for its token once: an optional token (``?``)
+    is absent in the rule's own pattern, and a repeated one (``*``, ``+``) may
+    repeat around the run. A negated token (``!``), and a token among the
+    ``trim`` last (context cut off a match), keep their words as they are.
+
+    Args:
+        pattern: a spaCy Matcher token pattern.
+        split: the tokenizer, as a function from a word to its tokens' texts.
+        trim: the rule's ``trim``.
+
+    Raises:
+        RuleFileError: the pattern would become more than ``MAX_VARIANTS`` patterns.
+    """
+    choices: list[list[list[dict[str, Any]]]] = []
+    for i, token in enumerate(pattern):
+        options = [[token]]
+        op = token.get("OP", "1")
+        if op != "!" and i < len(pattern) - trim:
+            for key in _WORD_KEYS:
+                value = token.get(key)
+                if isinstance(value, str):
+                    words = [value]
+                elif isinstance(value, dict) and set(value) == {"IN"}:
+                    words = list(value["IN"])
+                else:
+                    continue
+                others = {k: v for k, v in token.items() if k not in (key, "OP")}
+                before = "ORTH" if key == "ORTH" else "LOWER"
+                for word in words:
+                    pieces = split(word)
+                    if len(pieces) < 2:
+                        continue
+                    run = [{before: piece} for piece in pieces[:-1]]
+                    run.append({**others, key: pieces[-1]})
+                    if op in ("*", "+"):
+                        around = {**token, "OP": "*"}
+                        run = [around, *run, around]
+                    options.append(run)
+        choices.append(options)
+    variants: list[list[dict[str, Any]]] = [[]]
+    for options in choices:
+        variants = [v + option for v in variants for option in options]
+        if len(variants) > MAX_VARIANTS:
+            raise RuleFileError(
+                f"pattern: more than {MAX_VARIANTS} ways to match the words the tokenizer "
+                "splits; list them in a rule of their own"
+            )
+    return variants
+
+
 class Match(NamedTuple):
     """A rule that matched a span of a spaCy doc (token offsets)."""
 
@@ -402,6 +469,11 @@ class RuleMatcher:
         self._vocab = nlp.vocab
         self._anchor_keys: list[int] = []
         self._lower: dict[int, int] = {}
+        tokenizer = nlp.tokenizer
+
+        def split(word: str) -> list[str]:
+            return [t.text for t in tokenizer(word)]
+
         for rule in self.rules.values():
             if rule.terms:
                 variants: list[str] = []
@@ -415,21 +487,26 @@ class RuleMatcher:
                 for lemma in rule.lemmas:
                     self.words.setdefault(strings.add(lemma.lower()), []).append(rule)
             elif rule.pattern:
-                pattern = _loose(rule.pattern) if loose else rule.pattern
                 try:
-                    validator.add(rule.id, [pattern])
-                except ValueError as exc:
-                    raise RuleFileError(
-                        f"rule {rule.id}: field pattern: {_one_line(str(exc))}"
-                    ) from None
-                self.patterns.append((rule.id, pattern))
-                tests = []
-                for key, values in _anchors(pattern):
-                    if IDS[key] not in self._anchor_keys:
-                        self._anchor_keys.append(IDS[key])
-                    column = self._anchor_keys.index(IDS[key])
-                    tests.append((column, frozenset(strings.add(v) for v in values)))
-                self.anchors.append(tests)
+                    forms = _as_tokenized(rule.pattern, split, trim=rule.trim)
+                except RuleFileError as exc:
+                    raise RuleFileError(f"rule {rule.id}: field {exc}") from None
+                for variant in forms:
+                    pattern = _loose(variant) if loose else variant
+                    try:
+                        validator.add(rule.id, [pattern])
+                    except ValueError as exc:
+                        raise RuleFileError(
+                            f"rule {rule.id}: field pattern: {_one_line(str(exc))}"
+                        ) from None
+                    self.patterns.append((rule.id, pattern))
+                    tests = []
+                    for key, values in _anchors(pattern):
+                        if IDS[key] not in self._anchor_keys:
+                            self._anchor_keys.append(IDS[key])
+                        column = self._anchor_keys.index(IDS[key])
+                        tests.append((column, frozenset(strings.add(v) for v in values)))
+                    self.anchors.append(tests)
         self._columns = [IDS["LOWER"]] if loose else [IDS["LOWER"], IDS["LEMMA"]]
         # per anchor column: anchor value -> the bits of the tests it satisfies (a bit
         # per test of every pattern); per pattern, the bits of its tests (0: always runs)
@@ -484,7 +561,7 @@ class RuleMatcher:
             bits = self._passing(rows)
             if bits:
                 raw.extend(self._matcher(bits)(doc))
-        for match_id, start, end in raw:
+        for match_id, start, end in dict.fromkeys(raw):  # (two patterns of a rule may agree)
             found.append(Match(self.rules[strings[match_id]], start, end))
         if self.words:
             for offset, row in enumerate(rows):
