@@ -581,6 +581,19 @@ def test_bad_taxonomy_names_file_line_and_field(tmp_path, line, message):
     assert any(part in str(err.value) for part in message.split("|"))
 
 
+def test_a_lemma_of_several_words_is_an_error_that_names_the_rule(tmp_path, nlp):
+    path = tmp_path / "mine.jsonl"
+    rule = {"id": "loyal.mine", "type": "stance", "label": "loyal", "lemmas": ["power base"]}
+    path.write_text(json.dumps(rule) + "\n", encoding="utf-8")
+    with pytest.raises(RuleFileError, match="rule loyal.mine: field lemmas: 'power base' is 2"):
+        RuleSet.load(path).matcher(nlp, "stance")
+
+
+def test_the_power_base_of_the_regime_is_loyal(extract):
+    claim = one(extract, "The siloviki remain Putin's power base.")
+    assert (claim.stance, "loyal.lexicon-phrases" in claim.rules) == ("loyal", True)
+
+
 def gold_claim(claim_id):
     for line in (GOLD / "seeds.claims.jsonl").read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)

@@ -485,6 +485,11 @@ class RuleMatcher:
             elif rule.lemmas:
                 # single words are a dictionary look-up, much cheaper than the Matcher
                 for lemma in rule.lemmas:
+                    if len(pieces := split(lemma)) > 1:
+                        raise RuleFileError(
+                            f"rule {rule.id}: field lemmas: {lemma!r} is {len(pieces)} tokens, "
+                            "and a lemma is one word: list a phrase in the terms of a rule"
+                        )
                     self.words.setdefault(strings.add(lemma.lower()), []).append(rule)
             elif rule.pattern:
                 try:
