@@ -325,6 +325,22 @@ def test_quotation_broken_by_an_attribution_after_its_verb_runs_on(extract):
     assert [c.source for c in claims] == ["Dara Massicot", "Dara Massicot", None]
 
 
+def test_a_quotation_after_a_said_on_friday_is_the_speakers(extract):
+    text = (
+        "Kirill Budanov said on Friday: “No one was happy. The generals are furious.”\n\n"
+        'Soldatov said in an interview, "The FSB is nervous. Its officers are afraid."\n'
+    )
+    assert [c.source for c in extract(text)] == ["Kirill Budanov", "Soldatov", "Soldatov"]
+
+
+def test_what_follows_the_closing_quote_is_no_longer_the_speakers(extract):
+    text = (
+        "Andrei Soldatov told Reuters: “The FSB is frightened.” The generals stay loyal.\n\n"
+        'Mark Galeotti said: "The FSB is nervous." The oligarchs, however, stay loyal.\n'
+    )
+    assert [c.source for c in extract(text)] == ["Andrei Soldatov", None, "Mark Galeotti", None]
+
+
 def test_an_interview_answer_is_its_speakers(extract):
     text = (
         "An interview with political analyst Tatiana Stanovaya\n\n"

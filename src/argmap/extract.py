@@ -189,6 +189,11 @@ _LABEL = re.compile(r"([A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,2}):\s")
 _ASIDE = re.compile(r"\b(?:rather|instead|whatever|whichever|however)\b", re.IGNORECASE)
 _OPEN_QUOTES = '“"«'
 _CLOSE_QUOTES = '”"»'
+#: Words that open an adjunct between a reporting verb and its quotation ('said on Friday:').
+_QUOTE_ADJUNCTS = (
+    "on", "in", "at", "to", "during", "after", "before", "via", "last", "this", "earlier",
+    "later", "recently", "yesterday", "today", "late", "once", "privately", "publicly",
+)  # fmt: skip
 
 
 MentionT = tuple[Token, Token, str, str]
@@ -2314,6 +2319,13 @@ def _people(blocks: Sequence[Block]) -> dict[str, str]:
     return people
 
 
+def _closing_quote(text: str, opened: int) -> int:
+    """Where the quotation opened just before ``opened`` closes in ``text`` (its length
+    when it runs on past the paragraph, as a quotation continued in the next one does)."""
+    closes = [i for i in (text.find(q, opened) for q in _CLOSE_QUOTES) if i >= 0]
+    return min(closes) if closes else len(text)
+
+
 def quote_speakers(
     sentences: Sequence[Sentence],
     blocks: Sequence[Block],
@@ -2329,8 +2341,10 @@ def quote_speakers(
     """
     name = r"(?P<who>(?:[A-Z][\w’'\-]+\s+){0,3}[A-Z][\w’'\-]+|[Hh]e|[Ss]he)"
     verb = r"(?:said|says|told\s[^:“\"]{0,60}|added|wrote|explained|warned|argued)"
+    # 'said on Friday:', 'said in an interview,': a short adjunct before the quotation
+    adjunct = rf"(?:\s(?:{'|'.join(_QUOTE_ADJUNCTS)})\b[^:“\".,]{{0,40}}(?=[:,]))?"
     intro = re.compile(
-        rf"{name}\s+{verb}\s*[:,.]\s*[“\"]|{verb}\s+{name.replace('who', 'after')}"
+        rf"{name}\s+{verb}{adjunct}\s*[:,.]\s*[“\"]|{verb}\s+{name.replace('who', 'after')}"
         r"(?:,[^“\".]{0,80})?\s*[:,.]\s*[“\"]"
     )
     by_block: dict[int, list[Sentence]] = {}
@@ -2363,8 +2377,10 @@ def quote_speakers(
                 first = by_block[block_index][0].index
                 who = _last_name(sentences, first) or who
             speaker = who
+            # the quotation opened at the end of the match runs to its closing mark
+            closing = _closing_quote(body, found.end())
             for s in by_block[block_index]:
-                if s.start - block.start >= found.start():
+                if found.start() <= s.start - block.start < closing:
                     speakers.setdefault(s.index, who)
         stripped = body.rstrip()
         if stripped[-1:] in _CLOSE_QUOTES and body.count("“") <= body.count("”"):
