@@ -1712,6 +1712,7 @@ def test_favour_lost_and_limits_kept(extract, text, factions, stance):
         ("Belousov, a civilian technocrat, replaced Shoigu.", ["military", "elites"]),
         # officers in a body are the body's
         ("Two senior officers in the FSB have been put under house arrest.", ["fsb"]),
+        ("The FSB's officers are afraid of a purge.", ["fsb"]),
         # the ranks of a party are no army
         ("The governor was rising in the ranks of the ruling party.", ["elites"]),
         ("Discontent is spreading in the ranks.", ["military"]),

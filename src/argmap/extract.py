@@ -1102,7 +1102,8 @@ def _example_of(token: Token, group: Token) -> bool:
 def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
     """Without a one-word mention of people ('officers') that belong to another faction's
     body named right after it ('officers of its Fifth Service', 'officials from the FSB'),
-    or named as the subject whose they are ('the FSB arrested its own officers'), nor a
+    before it as their owner ('the FSB's officers'), or as the subject whose they are
+    ('the FSB arrested its own officers'), nor a
     rank held in a body named right before it ('FSB Colonel Kirill Cherkalin')."""
     by_head = {m[1].i: m[2] for m in mentions}
     kept = []
@@ -1121,6 +1122,8 @@ def _members_of_others(mentions: list[MentionT]) -> list[MentionT]:
             }
             if _its(last):  # 'the FSB arrested its own officers': the body the clause is about
                 owners |= {by_head[c.i] for c in _clause_subjects(last) if c.i in by_head}
+            # 'the FSB's officers'
+            owners |= {by_head[c.i] for c in last.children if c.dep_ == "poss" and c.i in by_head}
             if owners and faction not in owners:
                 continue
         kept.append(m)
