@@ -1713,6 +1713,7 @@ def test_favour_lost_and_limits_kept(extract, text, factions, stance):
         # officers in a body are the body's
         ("Two senior officers in the FSB have been put under house arrest.", ["fsb"]),
         ("The FSB's officers are afraid of a purge.", ["fsb"]),
+        ("High-ranking officials of the Defence Ministry have been arrested.", ["military"]),
         # the ranks of a party are no army
         ("The governor was rising in the ranks of the ruling party.", ["elites"]),
         ("Discontent is spreading in the ranks.", ["military"]),
@@ -1720,6 +1721,11 @@ def test_favour_lost_and_limits_kept(extract, text, factions, stance):
 )
 def test_descriptions_and_members_belong_to_their_group(extract, text, factions):
     assert one(extract, text).factions == factions
+
+
+def test_its_senior_officers_are_the_bodys_named_before(extract):
+    claims = extract("The FSB has grown stronger. Its senior officers are well rewarded.")
+    assert [c.factions for c in claims] == [["fsb"], ["fsb"]]
 
 
 def test_no_pattern_waits_for_a_possessive_the_tokenizer_splits(nlp, rules):

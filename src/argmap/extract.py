@@ -1184,8 +1184,13 @@ def _members_of_antecedent(
 
 
 def _members(mention: MentionT) -> bool:
-    """A one-word mention of a body's people ('officers', 'officials')."""
-    return mention[0].i == mention[1].i and mention[1].lower_ in MEMBERS
+    """A mention of a body's people: the word alone ('officers', 'officials') or after
+    words that only rank or describe them ('senior officials', 'high-ranking officers')."""
+    first, last = mention[0], mention[1]
+    return last.lower_ in MEMBERS and all(
+        t.pos_ in {"ADJ", "ADV", "PUNCT", "NUM"} or t.dep_ in {"amod", "advmod"}
+        for t in last.doc[first.i : last.i]
+    )
 
 
 def _its(token: Token) -> bool:
