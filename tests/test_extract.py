@@ -1157,6 +1157,14 @@ def test_data_files_are_documented():
         ("The generals cosied up to Iran's Revolutionary Guards.", ["military"], "neutral"),
         ("The Rotenbergs grew fabulously rich under Putin.", ["oligarchs"], "loyal"),
         ("The siloviki are the main beneficiaries of Putin's system.", ["siloviki"], "loyal"),
+        # an ally of Putin's: said of them, or only how they are named
+        ("Gerasimov remains one of Putin's closest allies.", ["military", "elites"], "loyal"),
+        ("The oligarch is a close ally of Vladimir Putin.", ["oligarchs"], "loyal"),
+        ("Several of Putin's closest allies have turned against him.", ["elites"], "disloyal"),
+        ("Putin's allies in the security services were arrested.", ["fsb", "elites"], "targeted"),
+        ("A loyal general was arrested.", ["military"], "targeted"),
+        ("The tycoon, a longtime confidant of Putin, was arrested.", ["oligarchs"], "targeted"),
+        ("The tycoon, a longtime confidant of Putin, owns a bank.", ["oligarchs"], "neutral"),
         ("The business elite has helped shore up Putin's rule.", ["oligarchs"], "loyal"),
         ("The FSB has become the regime's praetorian guard.", ["fsb"], "loyal"),
         (

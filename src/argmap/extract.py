@@ -940,6 +940,20 @@ class Extractor:
         """The stance: the clause after ``but`` first, then the mention's own clauses, then the rest."""
         if not cues:
             return "neutral", []
+        # a cue that is part of how a faction is named ('Putin's closest allies', 'a loyal
+        # general', 'the oligarch, a close ally of Putin,') speaks only when the sentence
+        # says nothing else of them
+        named = {i for m in mentions for i in range(m[0].i, m[1].i + 1)}
+        named |= {
+            t.i
+            for m in mentions
+            for c in _noun_of(m[1]).children
+            if c.dep_ == "appos"
+            for t in c.subtree
+        }
+        said = [c for c in cues if c.label != "neutral" and c.head.i not in named]
+        if said:
+            cues = [c for c in cues if c.head.i not in named]
         anchor = mentions[0]
         for tier in (scope.contrast, scope.own, scope.relative):
             picked = [c for c in cues if c.head.i in tier]
