@@ -1163,6 +1163,9 @@ def test_data_files_are_documented():
         ("Several of Putin's closest allies have turned against him.", ["elites"], "disloyal"),
         ("Putin's allies in the security services were arrested.", ["fsb", "elites"], "targeted"),
         ("A loyal general was arrested.", ["military"], "targeted"),
+        # the power to act against dissent is no support for it
+        ("The FSB has been given sweeping new powers to monitor dissent.", ["fsb"], "loyal"),
+        ("The oligarchs supported plans to stage a coup.", ["oligarchs"], "disloyal"),
         ("The tycoon, a longtime confidant of Putin, was arrested.", ["oligarchs"], "targeted"),
         ("The tycoon, a longtime confidant of Putin, owns a bank.", ["oligarchs"], "neutral"),
         ("The business elite has helped shore up Putin's rule.", ["oligarchs"], "loyal"),

@@ -857,6 +857,7 @@ class Extractor:
         loyal_verbs = [f for f in found if f.label == "loyal"]
         disloyal = [f for f in found if f.label == "disloyal"]
         reversing: set[int] = set()  # the reversers that turned a cue
+        turning = [r for r in reversers if r.rule.label != "loyal"]  # 'crush', 'resist'...
         for f in found:
             head = f.head
             rule = self.rules.by_id(f.rule)
@@ -876,8 +877,8 @@ class Extractor:
                 f.label, f.rule = "neutral", f.rule + "+foreign-target"
             turned_by: set[int] = set()
             if f.label == "disloyal":
-                for r in reversers:
-                    if r.rule.label != "loyal" and _acted_on(head, doc[r.start]):
+                for r in turning:
+                    if _acted_on(head, doc[r.start]):
                         f.label, f.rule = "loyal", f"{f.rule}+{r.rule.id}"
                         reversing.add(r.start)
                         turned_by = set(range(r.start, r.end))
@@ -888,9 +889,13 @@ class Extractor:
                         f.label, f.rule = "disloyal", f"{f.rule}+{r.rule.id}"
                         break
             if f in loyal_verbs and any(
-                d is not f and _supported(d.head, f.head) for d in disloyal
+                d is not f
+                and _supported(d.head, f.head)
+                and not any(_acted_on(d.head, doc[r.start]) for r in turning)
+                for d in disloyal
             ):
-                f.label = "disloyal"  # 'backed the mutiny', 'support for the coup'
+                # 'backed the mutiny', 'support for the coup' (not 'powers to monitor dissent')
+                f.label = "disloyal"
             # ('stopped short of criticism': the verb that turned it negates no more)
             if _negated(
                 head, self.negators, self.negating, skip={t.i for t in f.tokens} | turned_by
