@@ -277,6 +277,25 @@ def test_certainty(extract, text, certainty):
             "The Telegram channel Kremlin Whispers",
         ),
         ("The EU added ten Russian billionaires to its sanctions list.", None),
+        # a work named as its author's, and the author's turns of phrase
+        (
+            "The jailing put the oligarchs in their place, and it worked, as Gleb Pavlovsky "
+            "later admitted.",
+            "Gleb Pavlovsky",
+        ),
+        (
+            "Kremlin insiders, as Farida Rustamova puts it, have burned their bridges.",
+            "Farida Rustamova",
+        ),
+        ("In Stanovaya's formulation, the elites are captives of the regime.", "Stanovaya"),
+        ("The billionaires held a fortune of $500bn in 2024, by Forbes's count.", "Forbes"),
+        (
+            "A quarter of Russia's top officials began their careers in uniform, according to "
+            "Olga Kryshtanovskaya's classic study.",
+            "Olga Kryshtanovskaya",
+        ),
+        ("Meduza's reporting suggests that the elites are split into clans.", "Meduza"),
+        ("As expected, the generals stayed loyal.", None),
     ],
 )
 def test_source(extract, text, source):

@@ -145,7 +145,8 @@ AFFILIATIONS = {"at", "from", "in", "inside", "within", "with"}
 DOCUMENTS = {
     "report", "study", "survey", "analysis", "assessment", "statement", "article", "document",
     "memo", "poll", "estimate", "investigation", "paper", "briefing", "dossier", "leak",
-    "letter", "cable", "recording",
+    "letter", "cable", "recording", "reporting", "research", "count", "tally", "data",
+    "figures", "book", "calculation", "calculations", "reckoning", "findings",
 }  # fmt: skip
 #: Verbs of knowing and telling: what their subject knows or warns 'about' is a topic.
 KNOW = {
@@ -1041,6 +1042,11 @@ class Extractor:
                     )
                 )
                 or _after_quote(token)
+                # 'and it worked, as Gleb Pavlovsky later admitted'
+                or (
+                    token.dep_ == "advcl"
+                    and any(c.dep_ == "mark" and c.lower_ == "as" for c in token.children)
+                )
             )
             if not governs:
                 continue
@@ -1082,9 +1088,7 @@ class Extractor:
                 continue
             if subject.lemma_.lower() in NOT_SOURCES:
                 continue  # 'a steady trickle of resignations suggests ...': no one says it
-            if subject.lemma_.lower() in DOCUMENTS and not any(
-                c.dep_ in {"poss", "compound"} and c.pos_ == "PROPN" for c in subject.children
-            ):
+            if subject.lemma_.lower() in DOCUMENTS:
                 author = _author(subject)
                 if author is subject and _bare(subject):
                     continue  # 'Reports suggest ...': no one in particular
@@ -2242,7 +2246,7 @@ def _bare(noun: Token) -> bool:
 
 def _author(source: Token) -> Token:
     """Who wrote a document named as the source: 'a report by the Institute for the Study
-    of War' is the institute's."""
+    of War' is the institute's, 'Meduza's reporting' Meduza's."""
     if source.lemma_.lower() not in DOCUMENTS:
         return source
     for prep in source.children:
@@ -2256,6 +2260,9 @@ def _author(source: Token) -> Token:
                     for obj in agent.children:
                         if obj.dep_ == "pobj":
                             return obj
+    for owner in source.children:  # 'Olga Kryshtanovskaya's classic study', 'Meduza's reporting'
+        if owner.dep_ == "poss" and owner.pos_ == "PROPN":
+            return owner
     return source
 
 
