@@ -423,6 +423,18 @@ def test_a_quantifier_standing_alone_takes_the_faction_before(extract):
     assert claims[1].mentions[0].rule == "anaphor.some"
 
 
+def test_a_quantifier_takes_the_faction_before_as_a_passive_subject_too(extract):
+    text = (
+        "Only a narrow circle of Putin's associates knew of his plans to invade. "
+        "Most were shocked when it happened.\n"
+    )
+    claims = extract(text)
+    assert [(c.factions, c.stance) for c in claims] == [
+        (["elites"], "neutral"),
+        (["elites"], "disloyal"),  # shocked at the invasion
+    ]
+
+
 @pytest.mark.parametrize(
     "text, labels",
     [
