@@ -296,6 +296,13 @@ def test_certainty(extract, text, certainty):
         ),
         ("Meduza's reporting suggests that the elites are split into clans.", "Meduza"),
         ("As expected, the generals stayed loyal.", None),
+        # the name after a title set off by commas; a day after the verb is no name
+        (
+            "The generals are loyal, said the head of the Center for Military Studies, "
+            "Oleksandr Musiienko, in a comment to RBC-Ukraine.",
+            "Oleksandr Musiienko",
+        ),
+        ("The Kremlin's spokesman, Dmitry Peskov, said the generals were loyal.", "Dmitry Peskov"),
     ],
 )
 def test_source(extract, text, source):
@@ -350,6 +357,14 @@ def test_a_quotation_after_a_said_on_friday_is_the_speakers(extract):
         'Soldatov said in an interview, "The FSB is nervous. Its officers are afraid."\n'
     )
     assert [c.source for c in extract(text)] == ["Kirill Budanov", "Soldatov", "Soldatov"]
+
+
+def test_a_day_after_the_verb_is_no_speaker(extract):
+    text = (
+        "“The elite have doubts,” CIA Director William Burns said Thursday. “The generals are "
+        "unhappy.”\n\nBurns said Friday: “The FSB is nervous. Its officers are afraid.”\n"
+    )
+    assert [(c.source or "").split()[-1] for c in extract(text)] == ["Burns"] * 4
 
 
 def test_what_follows_the_closing_quote_is_no_longer_the_speakers(extract):
@@ -1209,6 +1224,11 @@ def test_data_files_are_documented():
         ("Several oligarchs have got cold feet.", ["oligarchs"], "disloyal"),
         ("The generals have serious reservations about the offensive.", ["military"], "disloyal"),
         ("Several tycoons have cut ties with the Kremlin.", ["oligarchs"], "disloyal"),
+        (
+            "There is an internal struggle between the FSB and the Ministry of Defence.",
+            ["military", "fsb"],
+            "disloyal",
+        ),
         ("The tycoons keep the Kremlin at arm's length.", ["oligarchs"], "disloyal"),
         ("Putin keeps the oligarchs at arm's length.", ["oligarchs"], "targeted"),
         ("Several oligarchs have disowned the war.", ["oligarchs"], "disloyal"),

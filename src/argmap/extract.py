@@ -194,6 +194,7 @@ _CLOSE_QUOTES = '”"»'
 _QUOTE_ADJUNCTS = (
     "on", "in", "at", "to", "during", "after", "before", "via", "last", "this", "earlier",
     "later", "recently", "yesterday", "today", "late", "once", "privately", "publicly",
+    *(_DAYS := ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")),
 )  # fmt: skip
 
 
@@ -2276,6 +2277,18 @@ def _name(token: Token, subjects: Sequence[Token] = ()) -> str:
     names = [c for c in names if c.pos_ == "PROPN"]
     if names:  # up to the name's last word: not a clause on it
         return doc[token.left_edge.i : names[0].i + 1].text
+    # 'the Head of the Center ..., Oleksandr Musiienko,', 'the Kremlin's spokesman, Dmitry
+    # Peskov,': the person's name set off after their title
+    people = [
+        c
+        for c in token.children
+        if c.dep_ == "appos"
+        and c.i > token.i
+        and c.left_edge.i < c.right_edge.i
+        and all(t.pos_ == "PROPN" for t in c.subtree)
+    ]
+    if people:
+        return doc[people[0].left_edge.i : people[0].right_edge.i + 1].text
     if token.lemma_.lower() in OUTLETS and token.is_lower:
         # 'the Kommersant newspaper', 'the TASS news agency' (not 'Kommersant Daily')
         own = [c for c in token.children if c.dep_ == "compound" and c.pos_ == "PROPN"]
@@ -2376,9 +2389,11 @@ def quote_speakers(
     name = r"(?P<who>(?:[A-Z][\w’'\-]+\s+){0,3}[A-Z][\w’'\-]+|[Hh]e|[Ss]he)"
     verb = r"(?:said|says|told\s[^:“\"]{0,60}|added|wrote|explained|warned|argued)"
     # 'said on Friday:', 'said in an interview,': a short adjunct before the quotation
-    adjunct = rf"(?:\s(?:{'|'.join(_QUOTE_ADJUNCTS)})\b[^:“\".,]{{0,40}}(?=[:,]))?"
+    adjunct = rf"(?:\s(?:{'|'.join(_QUOTE_ADJUNCTS)})\b[^:“\".,]{{0,40}}(?=[:,.]))?"
     intro = re.compile(
-        rf"{name}\s+{verb}{adjunct}\s*[:,.]\s*[“\"]|{verb}\s+{name.replace('who', 'after')}"
+        rf"{name}\s+{verb}{adjunct}\s*[:,.]\s*[“\"]"
+        # '"...," said X': X is no day ('said Thursday')
+        rf"|{verb}\s+(?!(?:{'|'.join(_DAYS)})\b){name.replace('who', 'after')}"
         r"(?:,[^“\".]{0,80})?\s*[:,.]\s*[“\"]"
     )
     by_block: dict[int, list[Sentence]] = {}
