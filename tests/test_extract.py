@@ -1229,6 +1229,21 @@ def test_data_files_are_documented():
             ["military", "fsb"],
             "disloyal",
         ),
+        # infighting between factions, not a war between countries
+        ("Open war between the siloviki has begun.", ["siloviki"], "disloyal"),
+        (
+            "The rivalry between the FSB and the army has intensified.",
+            ["military", "fsb"],
+            "disloyal",
+        ),
+        (
+            "The generals have prolonged the war between Russia and Ukraine.",
+            ["military"],
+            "neutral",
+        ),
+        ("The invasion came as a shock for many in the Russian elite.", ["elites"], "disloyal"),
+        ("Senior officials are drained and depressed.", ["elites"], "disloyal"),
+        ("The generals present a unified front.", ["military"], "loyal"),
         ("The tycoons keep the Kremlin at arm's length.", ["oligarchs"], "disloyal"),
         ("Putin keeps the oligarchs at arm's length.", ["oligarchs"], "targeted"),
         ("Several oligarchs have disowned the war.", ["oligarchs"], "disloyal"),
