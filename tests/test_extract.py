@@ -1548,7 +1548,7 @@ def test_a_word_the_model_hardly_knows_is_parsed_as_a_familiar_one(
         ("The Rotenbergs won billions in state construction contracts.", "loyal", "asserted", None),
         ("Putin removed the defence minister in May.", "targeted", "asserted", None),
         ("Several officers were held for questioning.", "targeted", "asserted", None),
-        # who says it; reported second-hand by no one named, a claim is hedged
+        # who says it: a report names its source and stays asserted, unless its words hedge
         (
             "The elites see no alternative to Putin, the sociologist Denis Volkov said in an "
             "interview.",
@@ -1572,20 +1572,20 @@ def test_a_word_the_model_hardly_knows_is_parsed_as_a_familiar_one(
         (
             "The oligarchs are quietly moving money abroad, one of the bankers said.",
             "disloyal",
-            "hedged",
+            "asserted",
             "one of the bankers",
         ),
         (
             "The siloviki have never been stronger, say analysts at the Higher School of "
             "Economics.",
             "neutral",
-            "hedged",
+            "asserted",
             "analysts at the Higher School of Economics",
         ),
         (
             "The oligarchs have closed ranks, according to people who know them.",
             "loyal",
-            "hedged",
+            "asserted",
             "people who know them",
         ),
         (
@@ -1724,17 +1724,38 @@ def test_analysts_phrasing_in_real_articles(extract, text, factions, stance):
     assert labels(extract, text) == (factions, stance)
 
 
-def test_claim_reported_by_no_one_named_is_hedged_and_names_its_rule_once(extract):
+def test_a_report_is_asserted_unless_its_rule_says_hedged(tmp_path, nlp, extract):
     claim = one(extract, "The generals are furious, Western officials said.")
-    assert (claim.certainty, claim.source) == ("hedged", "Western officials")
-    assert claim.rules.count("source.say") == 1
-    quoted = one(extract, '"The generals are furious," Western officials said.')
-    assert quoted.certainty == "asserted"
-    named = one(extract, "The generals are furious, the analyst Abbas Gallyamov said.")
-    assert (named.certainty, named.source) == ("asserted", "the analyst Abbas Gallyamov")
+    assert (claim.certainty, claim.source) == ("asserted", "Western officials")
     according = one(extract, "According to people close to the Kremlin, the generals are furious.")
-    assert according.certainty == "hedged"
-    assert one(extract, "According to Meduza, the generals are furious.").certainty == "asserted"
+    assert according.certainty == "asserted"
+    relayed = one(extract, "As reported by people close to the Kremlin, the generals are furious.")
+    assert relayed.certainty == "hedged"  # source.as-reported-by: 'reported'
+    # an analyst who reads 'officials said' as second-hand says so in the rules
+    path = tmp_path / "second-hand.jsonl"
+    say = {"id": "source.say-second-hand", "type": "reporting", "label": "speech"}
+    path.write_text(
+        json.dumps({"type": "disable", "id": "source.say"})
+        + "\n"
+        + json.dumps({**say, "lemmas": ["say"], "certainty": "hedged"})
+        + "\n",
+        encoding="utf-8",
+    )
+    rules = RuleSet.load(path)
+    extractor = Extractor(nlp, rules)
+
+    def second_hand(text):
+        blocks = split_blocks(text, rules)
+        (found,) = extractor.extract("t", text, blocks, split_sentences(blocks, nlp))
+        return found
+
+    claim = second_hand("The generals are furious, Western officials said.")
+    assert (claim.certainty, claim.rules.count("source.say-second-hand")) == ("hedged", 1)
+    assert second_hand('"The generals are furious," Western officials said.').certainty == (
+        "asserted"  # their own words
+    )
+    named = second_hand("The generals are furious, the analyst Abbas Gallyamov said.")
+    assert (named.certainty, named.source) == ("asserted", "the analyst Abbas Gallyamov")
 
 
 def test_a_person_introduced_with_a_faction_word_is_that_faction_later(extract):
