@@ -24,6 +24,7 @@ from argmap.fastpipe import (
     FastPipe,
     numpy_gemm,
     one_blas_thread,
+    row_ops,
 )
 from argmap.segment import UNUSED, load_pipeline, resolve_model, split_sentences
 
@@ -183,7 +184,7 @@ def _model_ops(nlp: Language) -> set[tuple[str, bool | None]]:
 
 def test_models_multiply_with_numpys_blas_and_annotate_as_with_blis() -> None:
     nlp = load_pipeline()
-    assert _model_ops(nlp) == {("NumpyOps", False)}
+    assert _model_ops(nlp) == {("RowOps", False)}
     spacy_default = spacy.load(resolve_model(), exclude=UNUSED)
     assert _model_ops(spacy_default) == {("NumpyOps", True)}
     lines = [
@@ -205,8 +206,47 @@ def test_ops_of_a_users_choice_are_kept() -> None:
     finally:
         set_current_ops(NumpyOps())
     with numpy_gemm():
-        assert get_current_ops().use_blis is False  # type: ignore[attr-defined]
+        assert get_current_ops() is row_ops()
     assert get_current_ops().use_blis is True  # type: ignore[attr-defined]
+
+
+#: (inputs, outputs) of the pipeline's layers: tok2vec's embedding mixer and encoder,
+#: the tagger, the parser's projection and its precomputed lower layer.
+LAYER_SHAPES = [(384, 288), (288, 288), (96, 50), (96, 64), (64, 1664)]
+
+
+@pytest.mark.parametrize(("width", "outputs"), LAYER_SHAPES)
+def test_a_rows_product_does_not_depend_on_the_rest_of_the_batch(width, outputs) -> None:
+    """OpenBLAS sums a product of a few rows in another order: a sentence parsed alone
+    would otherwise differ a hair from the same sentence in a batch."""
+    import numpy
+
+    rng = numpy.random.default_rng(7)
+    batch = rng.standard_normal((3000, width)).astype("float32")
+    weights = rng.standard_normal((outputs, width)).astype("float32")
+    ops = row_ops()
+    with one_blas_thread():
+        whole = ops.gemm(batch, weights, trans2=True)
+        for rows in [*range(1, 70), 200, 1001]:
+            start = int(rng.integers(0, len(batch) - rows))
+            part = ops.gemm(batch[start : start + rows], weights, trans2=True)
+            assert (part == whole[start : start + rows]).all(), rows
+        out = numpy.empty((3, outputs), dtype="float32")
+        assert ops.gemm(batch[:3], weights, trans2=True, out=out) is out
+        assert (out == whole[:3]).all()
+
+
+def test_sentences_parse_the_same_alone_and_in_a_batch(nlp: Language, rules) -> None:
+    extractor = Extractor(nlp, rules)
+    texts = [
+        s.text
+        for path in sorted(RAW.iterdir())
+        for s in split_sentences(split_blocks(path.read_text(encoding="utf-8"), rules), nlp)
+    ][:120]
+    together = list(extractor.parser.pipe(texts, batch_size=128))
+    for text, doc in zip(texts, together, strict=True):
+        alone = next(extractor.parser.pipe([text]))
+        assert (alone.to_array(ATTRS) == doc.to_array(ATTRS)).all(), text
 
 
 def _blas_threads() -> set[int]:

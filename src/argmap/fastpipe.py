@@ -340,28 +340,81 @@ class FastPipe:
             yield doc
 
 
+#: Fewer rows than this are padded before numpy's BLAS multiplies them (see :func:`row_ops`).
+MIN_ROWS = 64
+
+
+@cache
+def row_ops() -> Any:
+    """thinc's ``NumpyOps``, multiplying with numpy's BLAS, each row of a product the same
+    whatever else is in the batch.
+
+    OpenBLAS takes another path for a matrix of few rows (a matrix-vector product
+    for one row, a small-matrix kernel up to a few dozen), which sums in another
+    order: a sentence parsed alone could come out a hair different from the same
+    sentence in a batch, and a near tie in the parser turn. A product of fewer
+    than ``MIN_ROWS`` rows is padded with zero rows, so every row is computed as
+    in a large matrix (the tests check it for the shapes of the pipeline's
+    layers, and the annotations of sentences parsed alone and together).
+    """
+    import numpy as np
+    from thinc.api import NumpyOps
+
+    class RowOps(NumpyOps):
+        def __init__(self) -> None:
+            super().__init__(use_blis=False)
+
+        def gemm(
+            self, x: Any, y: Any, *, out: Any = None, trans1: bool = False, trans2: bool = False
+        ) -> Any:
+            rows = len(x)
+            if trans1 or rows >= MIN_ROWS:
+                return super().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
+            padded = np.zeros((MIN_ROWS, x.shape[1]), dtype=x.dtype)
+            padded[:rows] = x
+            product = super().gemm(padded, y, trans2=trans2)[:rows]
+            if out is None:
+                return np.ascontiguousarray(product)
+            out[...] = product
+            return out
+
+    return RowOps()
+
+
+def _numpy_blas() -> str | None:
+    """The BLAS numpy multiplies with ('openblas', 'mkl', ...), when threadpoolctl knows."""
+    import numpy  # noqa: F401  (loads numpy's BLAS, for threadpoolctl to find)
+
+    libraries = [i for i in _blas().info() if i.get("user_api") == "blas"]
+    return libraries[0].get("internal_api") if len(libraries) == 1 else None
+
+
 @contextmanager
 def numpy_gemm() -> Iterator[None]:
     """Within the block, thinc models are built to multiply matrices with numpy's BLAS.
 
-    thinc's ``NumpyOps`` multiplies with blis unless told otherwise
-    (``use_blis=False``). numpy's BLAS (OpenBLAS in numpy's wheels, MKL or
-    Accelerate in other builds) is the faster of the two on x86 machines: for
-    the tok2vec layer of ``en_core_web_sm`` on a batch of 3,700 tokens, 92
-    against 32 GFLOPS on one core of an AMD EPYC. Products of floats summed in
-    another order could in principle turn a near tie, but on the seed articles
-    (checked by the tests) and on the 210,000 tokens the bench corpus parses
-    every annotation comes out the same.
+    thinc's ``NumpyOps`` multiplies with blis. numpy's OpenBLAS is the faster of
+    the two on x86 machines: for the tok2vec layer of ``en_core_web_sm`` on a
+    batch of 3,700 tokens, 92 against 32 GFLOPS on one core of an AMD EPYC.
+    Floats summed in another order could in principle turn a near tie, but on
+    the seed articles (checked by the tests) and on the 210,000 tokens the bench
+    corpus parses every annotation comes out the same; and :func:`row_ops` keeps
+    each row's product independent of the batch, so a document's claims do not
+    depend on the documents parsed with it (which a cache and ``--jobs`` need).
 
-    Only a pipeline on thinc's own CPU ops with blis is changed: a GPU, or
-    other ops a user chose (``thinc-apple-ops``), are kept.
+    Only a pipeline on thinc's own CPU ops with blis, where numpy multiplies
+    with OpenBLAS, is changed: a GPU, ops a user chose (``thinc-apple-ops``), or
+    another BLAS (whose small products were not checked) keep blis.
     """
-    from thinc.api import NumpyOps, get_current_ops, use_ops
+    from thinc.api import NumpyOps, get_current_ops, set_current_ops
 
     ops = get_current_ops()
-    if type(ops) is NumpyOps and getattr(ops, "use_blis", False):
-        with use_ops("numpy", use_blis=False):
+    if type(ops) is NumpyOps and getattr(ops, "use_blis", False) and _numpy_blas() == "openblas":
+        set_current_ops(row_ops())
+        try:
             yield
+        finally:
+            set_current_ops(ops)
     else:
         yield
 
