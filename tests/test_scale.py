@@ -223,6 +223,24 @@ def test_a_changed_argmap_version_invalidates_the_cache(corpus, tmp_path, extrac
     assert len(extractions) == 3
 
 
+def test_changed_code_invalidates_the_cache(corpus, tmp_path, extractions, monkeypatch):
+    package = tmp_path / "package"
+    (package / "link").mkdir(parents=True)
+    (package / "extract.py").write_text("RULE = 1\n")
+    (package / "link" / "text.py").write_text("STEM = 1\n")
+    before = argmap.process.code_sha256(package)
+    (package / "link" / "text.py").write_text("STEM = 2\n")
+    argmap.process.code_sha256.cache_clear()
+    assert argmap.process.code_sha256(package) != before
+    assert argmap.process.code_sha256() == argmap.process.code_sha256(argmap.process.PACKAGE)
+    out = tmp_path / "out"
+    argmap.build(corpus, out=out)
+    monkeypatch.setattr(argmap.process, "code_sha256", lambda: "patched")
+    extractions.clear()
+    argmap.build(corpus, out=out)
+    assert len(extractions) == 3
+
+
 def test_a_changed_model_version_invalidates_the_cache(corpus, tmp_path, extractions, monkeypatch):
     out = tmp_path / "out"
     argmap.build(corpus, out=out)

@@ -3,7 +3,8 @@
 An entry holds a document's record, its claims and what linking reads of
 each claim (:class:`argmap.link.ClaimFeatures`). It is keyed on the sha256 of
 the file's bytes and on everything else its claims depend on: the argmap
-version, the spaCy model's name and version, the hash of the taxonomy in
+version and the hash of its modules (a development install changes code under
+one version number), the spaCy model's name and version, the hash of the taxonomy in
 force and the input encoding (see
 :func:`argmap.process.cache_key`). Change any of them and the entry is not
 found. Entries are JSON files written atomically, so concurrent builds and

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import importlib.util
 import json
@@ -347,11 +348,28 @@ def work_shard(settings: BuildSettings, shard: list[Source]) -> list[DocumentRes
     return process_documents(shard, processors[settings])
 
 
+#: The folder of argmap's own modules.
+PACKAGE = Path(__file__).resolve().parent
+
+
+@functools.cache
+def code_sha256(root: Path = PACKAGE) -> str:
+    """The sha256 of argmap's Python modules under ``root``: a cache entry written by other
+    code is not taken, even where the version number stayed the same (a development
+    install, a patched copy). About 2 ms, once per process."""
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def cache_key(settings: BuildSettings, rules: RuleSet, meta: dict[str, Any]) -> str:
     """What a document's result depends on besides its bytes, as one hash."""
     name, version = model_label(meta)
     parts = {
         "argmap": __version__,
+        "code": code_sha256(),
         "model": name,
         "model_version": version,
         "taxonomy": rules.sha256,
