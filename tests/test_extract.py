@@ -296,6 +296,8 @@ def test_certainty(extract, text, certainty):
         ),
         ("Meduza's reporting suggests that the elites are split into clans.", "Meduza"),
         ("As expected, the generals stayed loyal.", None),
+        ("The business elite does what the Kremlin tells it to do.", None),
+        ("What the state expects from big business is loyalty, Stanovaya says.", "Stanovaya"),
         # the name after a title set off by commas; a day after the verb is no name
         (
             "The generals are loyal, said the head of the Center for Military Studies, "
@@ -1228,6 +1230,27 @@ def test_data_files_are_documented():
             "There is an internal struggle between the FSB and the Ministry of Defence.",
             ["military", "fsb"],
             "disloyal",
+        ),
+        # dependence, obedience and favour; loyalty worn thin; ties cut to Moscow
+        ("The siloviki need Putin as much as he needs them.", ["siloviki"], "loyal"),
+        ("The oligarchs need cheap labour.", ["oligarchs"], "neutral"),
+        ("The business elite does what the Kremlin tells it to do.", ["oligarchs"], "loyal"),
+        ("The generals do as they are told.", ["military"], "loyal"),
+        ("The FSB has emerged stronger, its budget and powers expanded.", ["fsb"], "loyal"),
+        ("The Kremlin expanded the FSB's powers.", ["fsb"], "loyal"),
+        ("The mutiny exposed how thin the army's loyalty really was.", ["military"], "disloyal"),
+        (
+            "Some of the super-rich have left, cutting their ties to Moscow.",
+            ["oligarchs"],
+            "disloyal",
+        ),
+        ("The oligarchs cut ties with Western banks.", ["oligarchs"], "neutral"),
+        # what a claim opening with 'Unlike' sets itself against is not its stance
+        (
+            "Unlike in 1991, when the KGB chief joined the coup against Gorbachev, today's "
+            "security services keep out of politics.",
+            ["fsb"],
+            "loyal",
         ),
         # infighting between factions, not a war between countries
         ("Open war between the siloviki has begun.", ["siloviki"], "disloyal"),

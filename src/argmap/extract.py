@@ -1051,7 +1051,7 @@ class Extractor:
             )
             if not governs:
                 continue
-            if any(c.tag_ in {"WP", "WDT"} and c.dep_ in {"dobj", "nsubj"} for c in token.children):
+            if _free_relative(token):
                 continue  # 'what the state expects from big business is ...': no one's report
             subjects = [c for c in token.children if c.dep_ in {"nsubj"}]
             if not subjects and any(c.dep_ == "ccomp" and c.i < token.i for c in token.children):
@@ -1644,6 +1644,37 @@ def _asides(doc: Doc, lo: int, hi: int) -> list[range]:
     return found
 
 
+def _free_relative(verb: Token) -> bool:
+    """Whether a verb heads a clause that opens with 'what' or 'which' as its own subject
+    or object, or that of a verb it takes ('what the state expects from big business',
+    'does what the Kremlin tells it to do'); not a 'what' in what it reports ('What the
+    state expects is loyalty, Stanovaya says') or a 'who' on its subject."""
+    for c in verb.subtree:
+        if c.tag_ not in {"WP", "WDT"} or c.dep_ not in {"dobj", "nsubj"} or c.i > verb.i:
+            continue
+        step = c.head  # the verb itself, or through the verbs it takes ('tells it to do')
+        while step.i != verb.i and step.dep_ == "xcomp":
+            step = step.head
+        if step.i == verb.i:
+            return True
+    return False
+
+
+def _set_against(doc: Doc, lo: int) -> range | None:
+    """What a claim opening with 'Unlike' sets itself against, up to the comma before its
+    subject: the past or the others ('Unlike in 1991, when the KGB chief joined the coup,
+    today's security services ...'), whose disposition is not the claim's."""
+    if doc[lo].lower_ != "unlike":
+        return None
+    root = doc[lo]
+    while root.head.i != root.i:
+        root = root.head
+    subjects = [c for c in root.children if c.dep_ in {"nsubj", "nsubjpass"} and c.i > lo]
+    if subjects and doc[subjects[0].left_edge.i - 1].text == ",":
+        return range(lo, subjects[0].left_edge.i)
+    return None
+
+
 def _negated(head: Token, negators: set[str], predicates: set[str], *, skip: set[int]) -> bool:
     """An odd number of negations of the cue (not, never, neither ... nor, no longer,
     refused to, unlikely to, no sign that, no sign of, without).
@@ -2032,6 +2063,10 @@ class Scope:
             # 'For all the talk of a coup, ...', 'Whatever misgivings they harbour, ...'
             stance_out.update(opening)
             hedge_out.update(opening)
+        against = _set_against(doc, lo)
+        if against is not None:
+            stance_out.update(against)
+            hedge_out.update(against)
         for aside in _asides(doc, lo, hi):
             if not mention_tokens.intersection(aside):
                 # 'rather than resenting the war', 'most generals, whatever their
