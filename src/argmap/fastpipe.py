@@ -43,6 +43,7 @@ import numpy
 from spacy.attrs import IDS, LEMMA, MORPH, ORTH, POS
 from spacy.matcher import Matcher
 from spacy.pipeline import AttributeRuler, Lemmatizer
+from thinc.api import NumpyOps
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -340,12 +341,11 @@ class FastPipe:
             yield doc
 
 
-#: Fewer rows than this are padded before numpy's BLAS multiplies them (see :func:`row_ops`).
+#: Fewer rows than this are padded before numpy's BLAS multiplies them (see :class:`RowOps`).
 MIN_ROWS = 64
 
 
-@cache
-def row_ops() -> Any:
+class RowOps(NumpyOps):
     """thinc's ``NumpyOps``, multiplying with numpy's BLAS, each row of a product the same
     whatever else is in the batch.
 
@@ -357,34 +357,33 @@ def row_ops() -> Any:
     in a large matrix (the tests check it for the shapes of the pipeline's
     layers, and the annotations of sentences parsed alone and together).
     """
-    import numpy as np
-    from thinc.api import NumpyOps
 
-    class RowOps(NumpyOps):
-        def __init__(self) -> None:
-            super().__init__(use_blis=False)
+    def __init__(self) -> None:
+        super().__init__(use_blis=False)
 
-        def gemm(
-            self, x: Any, y: Any, *, out: Any = None, trans1: bool = False, trans2: bool = False
-        ) -> Any:
-            rows = len(x)
-            if trans1 or rows >= MIN_ROWS:
-                return super().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
-            padded = np.zeros((MIN_ROWS, x.shape[1]), dtype=x.dtype)
-            padded[:rows] = x
-            product = super().gemm(padded, y, trans2=trans2)[:rows]
-            if out is None:
-                return np.ascontiguousarray(product)
-            out[...] = product
-            return out
+    def gemm(
+        self, x: Any, y: Any, *, out: Any = None, trans1: bool = False, trans2: bool = False
+    ) -> Any:
+        rows = len(x)
+        if trans1 or rows >= MIN_ROWS:
+            return super().gemm(x, y, out=out, trans1=trans1, trans2=trans2)
+        padded = numpy.zeros((MIN_ROWS, x.shape[1]), dtype=x.dtype)
+        padded[:rows] = x
+        product = super().gemm(padded, y, trans2=trans2)[:rows]
+        if out is None:
+            return numpy.ascontiguousarray(product)
+        out[...] = product
+        return out
 
+
+@cache
+def row_ops() -> RowOps:
+    """The one :class:`RowOps` of this process, that the models argmap loads share."""
     return RowOps()
 
 
 def _numpy_blas() -> str | None:
     """The BLAS numpy multiplies with ('openblas', 'mkl', ...), when threadpoolctl knows."""
-    import numpy  # noqa: F401  (loads numpy's BLAS, for threadpoolctl to find)
-
     libraries = [i for i in _blas().info() if i.get("user_api") == "blas"]
     return libraries[0].get("internal_api") if len(libraries) == 1 else None
 
@@ -406,7 +405,7 @@ def numpy_gemm() -> Iterator[None]:
     with OpenBLAS, is changed: a GPU, ops a user chose (``thinc-apple-ops``), or
     another BLAS (whose small products were not checked) keep blis.
     """
-    from thinc.api import NumpyOps, get_current_ops, set_current_ops
+    from thinc.api import get_current_ops, set_current_ops
 
     ops = get_current_ops()
     if type(ops) is NumpyOps and getattr(ops, "use_blis", False) and _numpy_blas() == "openblas":
