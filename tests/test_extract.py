@@ -1245,6 +1245,13 @@ def test_data_files_are_documented():
             "disloyal",
         ),
         ("The oligarchs cut ties with Western banks.", ["oligarchs"], "neutral"),
+        # a clause of its own that takes the faction up by 'them' speaks of it
+        (
+            "Businessmen know that the state can take their companies away, and the war has "
+            "only made them more dependent on the Kremlin.",
+            ["oligarchs"],
+            "loyal",
+        ),
         # what a claim opening with 'Unlike' sets itself against is not its stance
         (
             "Unlike in 1991, when the KGB chief joined the coup against Gorbachev, today's "

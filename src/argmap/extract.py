@@ -183,6 +183,8 @@ TITLE_RULE = "military.general-title"
 RANK_RULES = {TITLE_RULE, "military.rank-abbrev"}
 #: Words for the people of any body: 'officers of the Fifth Service' are the service's.
 MEMBERS = {"officers", "officer", "officials", "official", "agents", "staff", "personnel"}
+#: Pronouns that take up a faction named earlier in the sentence.
+PLURAL_PRONOUNS = {"they", "them", "their", "themselves"}
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
 _NAME = re.compile(r"\b([A-Z][a-z’'\-]+(?:\s+[A-Z][a-z’'\-]+)+)")
 #: A line that opens with a speaker's name and a colon, as interviews set answers.
@@ -1981,9 +1983,15 @@ class Scope:
             t.i for first, last, _f, _r in mentions for t in doc[first.i : last.i + 1]
         }
         heads = {_noun_of(last).i for _first, last, _f, _r in mentions}
-        # tokens whose subtree holds a mention: the mention tokens and their ancestors
-        holders = set(mention_tokens)
-        for i in mention_tokens:
+        # tokens whose subtree holds a mention: the mention tokens and their ancestors, and
+        # those of a 'they' or 'them' after a mention ('businessmen have known that ..., and
+        # the war has only made them more dependent on the Kremlin')
+        first_mention = min(mention_tokens, default=hi)
+        taken_up = {
+            t.i for t in doc[first_mention:hi] if t.lower_ in PLURAL_PRONOUNS and t.pos_ == "PRON"
+        }
+        holders = mention_tokens | taken_up
+        for i in mention_tokens | taken_up:
             holders.update(a.i for a in doc[i].ancestors)
         stance_out: set[int] = set()
         hedge_out: set[int] = set()
