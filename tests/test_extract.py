@@ -1847,6 +1847,9 @@ def test_favour_lost_and_limits_kept(extract, text, factions, stance):
         # officers in a body are the body's
         ("Two senior officers in the FSB have been put under house arrest.", ["fsb"]),
         ("The FSB's officers are afraid of a purge.", ["fsb"]),
+        # whose deed it was is the event, not the claim's faction
+        ("Yevgeny Prigozhin's mutiny came as a shock to the Russian elite.", ["elites"]),
+        ("Prigozhin's mutiny shook the regime.", ["military"]),
         ("High-ranking officials of the Defence Ministry have been arrested.", ["military"]),
         # the ranks of a party are no army
         ("The governor was rising in the ranks of the ruling party.", ["elites"]),

@@ -183,6 +183,12 @@ TITLE_RULE = "military.general-title"
 RANK_RULES = {TITLE_RULE, "military.rank-abbrev"}
 #: Words for the people of any body: 'officers of the Fifth Service' are the service's.
 MEMBERS = {"officers", "officer", "officials", "official", "agents", "staff", "personnel"}
+#: Deeds and fates that a faction's name before 's can own ('Prigozhin's mutiny').
+EVENTS = {
+    "mutiny", "rebellion", "revolt", "uprising", "insurrection", "putsch", "coup", "march",
+    "death", "murder", "killing", "arrest", "dismissal", "removal", "sacking", "fall",
+    "downfall", "demise", "ouster", "resignation", "trial", "conviction", "jailing",
+}  # fmt: skip
 #: Pronouns that take up a faction named earlier in the sentence.
 PLURAL_PRONOUNS = {"they", "them", "their", "themselves"}
 _QUESTION = re.compile(r"\?[\"'”’)\]]*$")
@@ -612,6 +618,14 @@ class Extractor:
             others = {m[2] for m in kept if m not in causes}
             if causes and others:
                 kept = [m for m in kept if m not in causes or m[2] in others]
+                factions = {m[2] for m in kept}
+        if len(factions) > 1:
+            # 'Prigozhin's mutiny came as a shock to the Russian elite': a faction named only
+            # as the one whose deed or fate it was is the event, not what the claim is about
+            owners = [m for m in kept if m[1].dep_ == "poss" and m[1].head.lemma_.lower() in EVENTS]
+            others = {m[2] for m in kept if m not in owners}
+            if owners and others:
+                kept = [m for m in kept if m not in owners or m[2] in others]
         return kept
 
     def _relayers(self, doc: Doc) -> set[int]:
