@@ -198,11 +198,11 @@ _LABEL = re.compile(r"([A-Z][\w’'\-]+(?: [A-Z][\w’'\-]+){0,2}):\s")
 _ASIDE = re.compile(r"\b(?:rather|instead|whatever|whichever|however)\b", re.IGNORECASE)
 _OPEN_QUOTES = '“"«'
 _CLOSE_QUOTES = '”"»'
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 #: Words that open an adjunct between a reporting verb and its quotation ('said on Friday:').
 _QUOTE_ADJUNCTS = (
     "on", "in", "at", "to", "during", "after", "before", "via", "last", "this", "earlier",
-    "later", "recently", "yesterday", "today", "late", "once", "privately", "publicly",
-    *(_DAYS := ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")),
+    "later", "recently", "yesterday", "today", "late", "once", "privately", "publicly", *_DAYS,
 )  # fmt: skip
 
 
